@@ -1,0 +1,97 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NodaTime;
+
+namespace Quota;
+
+/// <summary>Configures Quota after <c>services.AddQuota()</c>: policies, and the store that keeps usage.</summary>
+public sealed class QuotaBuilder
+{
+    internal QuotaBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>Gets the service collection, for store packages that add their own services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Adds (or further configures) a policy.</summary>
+    /// <param name="name">The policy's name, e.g. <c>api-monthly</c>.</param>
+    /// <param name="configure">Sets the policy's options, e.g. <c>p => { p.Period = "monthly"; p.Allowances["requests"] = 10_000; }</c>.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder AddPolicy(string name, Action<QuotaPolicyOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure<QuotaOptions>(options =>
+        {
+            if (!options.Policies.TryGetValue(name, out var policy))
+            {
+                policy = new QuotaPolicyOptions();
+                options.Policies[name] = policy;
+            }
+
+            configure(policy);
+        });
+        return this;
+    }
+
+    /// <summary>Adds a policy with a period and allowances.</summary>
+    /// <param name="name">The policy's name.</param>
+    /// <param name="period">The cycle length, e.g. <see cref="QuotaPeriod.Monthly"/>.</param>
+    /// <param name="allowances">Meter → limit per cycle, e.g. <c>("requests", 10_000)</c>.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder AddPolicy(string name, QuotaPeriod period, params (string Meter, long Limit)[] allowances)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        ArgumentNullException.ThrowIfNull(allowances);
+        return AddPolicy(name, p =>
+        {
+            p.Period = period.Name;
+            foreach (var (meter, limit) in allowances)
+            {
+                p.Allowances[meter] = limit;
+            }
+        });
+    }
+
+    /// <summary>Changes options that apply to every policy.</summary>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder Configure(Action<QuotaOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Keeps usage in a store created by <paramref name="factory"/>, replacing the in-memory default.</summary>
+    /// <param name="factory">Creates the store once, from the application's services.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder UseStore(Func<IServiceProvider, IQuotaStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.RemoveAll<IQuotaStore>();
+        Services.AddSingleton(factory);
+        return this;
+    }
+
+    /// <summary>Keeps usage in a store of type <typeparamref name="TStore"/>, created once from the application's services.</summary>
+    /// <typeparam name="TStore">The store type.</typeparam>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder UseStore<TStore>()
+        where TStore : class, IQuotaStore
+    {
+        Services.RemoveAll<IQuotaStore>();
+        Services.TryAddSingleton<TStore>();
+        Services.AddSingleton<IQuotaStore>(sp => sp.GetRequiredService<TStore>());
+        return this;
+    }
+
+    /// <summary>Keeps usage in this process's memory (the default).</summary>
+    /// <param name="configure">Optionally changes the store's options.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder UseInMemoryStore(Action<InMemoryQuotaStoreOptions>? configure = null)
+    {
+        var options = new InMemoryQuotaStoreOptions();
+        configure?.Invoke(options);
+        return UseStore(sp => new InMemoryQuotaStore(sp.GetRequiredService<IClock>(), options));
+    }
+}

@@ -1,0 +1,23 @@
+namespace Quota;
+
+/// <summary>Where a policy's cycles are counted from.</summary>
+public enum QuotaAnchorMode
+{
+    /// <summary>
+    /// From the subject's first use of the policy: the store records that instant once, atomically, and every
+    /// later cycle is counted from it ("10,000 requests a month from the day you started").
+    /// </summary>
+    FirstUse = 0,
+
+    /// <summary>Zuplo's name for <see cref="FirstUse"/>.</summary>
+    FirstApiCall = FirstUse,
+
+    /// <summary>From an instant the application supplies per subject, such as a subscription's start (<see cref="QuotaPolicyOptions.AnchorProvider"/>).</summary>
+    Function = 1,
+
+    /// <summary>
+    /// Aligned to the calendar in the policy's zone: hourly cycles start on the hour, daily at midnight, weekly on
+    /// Monday (ISO weeks), monthly on the 1st, yearly on 1 January; multiples (<c>P3M</c>) count from 1 January 2000.
+    /// </summary>
+    Calendar = 2,
+}

@@ -1,0 +1,49 @@
+using NodaTime;
+
+namespace Quota;
+
+/// <summary>
+/// One policy's settings, bindable from configuration (<c>Quota:Policies:{name}:…</c>). Validated once at start-up;
+/// a bad value stops the application with a message naming the policy, the setting and what to write instead.
+/// </summary>
+public sealed class QuotaPolicyOptions
+{
+    /// <summary>Gets or sets the cycle length: <c>hourly</c>, <c>daily</c>, <c>weekly</c>, <c>monthly</c>, <c>yearly</c>, or an ISO-8601 period such as <c>P3M</c> or <c>PT6H</c>. Required.</summary>
+    public string? Period { get; set; }
+
+    /// <summary>
+    /// Gets or sets each meter's allowance per cycle (meter → limit), e.g. <c>requests = 10000</c>. A meter without an
+    /// allowance is counted and never refuses. Meter names are case-sensitive.
+    /// </summary>
+    public Dictionary<string, long> Allowances { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets where cycles are counted from. Defaults to <see cref="QuotaAnchorMode.FirstUse"/>.</summary>
+    public QuotaAnchorMode AnchorMode { get; set; } = QuotaAnchorMode.FirstUse;
+
+    /// <summary>Gets or sets the IANA time zone whose calendar the period follows, e.g. <c>Europe/Berlin</c>. Defaults to <c>UTC</c>.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Gets or sets whether the policy refuses or only reports. Defaults to <see cref="QuotaEnforcement.Enforce"/>.</summary>
+    public QuotaEnforcement Enforcement { get; set; } = QuotaEnforcement.Enforce;
+
+    /// <summary>Gets or sets what a consume answers when the store fails. Defaults to <see cref="QuotaFailureMode.FailClosed"/>.</summary>
+    public QuotaFailureMode FailureMode { get; set; } = QuotaFailureMode.FailClosed;
+
+    /// <summary>Gets or sets how long a consume waits for the store before the failure mode applies. Defaults to one second.</summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets the function that supplies a subject's anchor (e.g. its subscription start); required with
+    /// <see cref="QuotaAnchorMode.Function"/>. Results are cached for <see cref="SubjectCacheDuration"/>.
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask<Instant>>? AnchorProvider { get; set; }
+
+    /// <summary>
+    /// Gets or sets an optional function that maps a subject key to the key to count under and that subject's allowances
+    /// (dynamic allowances, e.g. by plan). Results are cached for <see cref="SubjectCacheDuration"/>, since it may call another service.
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask<QuotaSubjectDetail>>? SubjectProvider { get; set; }
+
+    /// <summary>Gets or sets how long results of <see cref="AnchorProvider"/> and <see cref="SubjectProvider"/> are cached. Defaults to one minute; zero calls them every time.</summary>
+    public TimeSpan SubjectCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,75 @@
+namespace Quota;
+
+/// <summary>
+/// The one question on the hot path — may this subject spend these amounts of these meters in the current cycle? —
+/// answered atomically against the configured <see cref="IQuotaStore"/>, plus the bookkeeping around it.
+/// </summary>
+public interface IQuotaService
+{
+    /// <summary>Gets every configured policy.</summary>
+    IReadOnlyCollection<QuotaPolicy> Policies { get; }
+
+    /// <summary>Returns the named policy.</summary>
+    /// <param name="policy">The policy's name (case is ignored).</param>
+    /// <returns>The policy.</returns>
+    /// <exception cref="ArgumentException">No policy has that name; the message lists those that exist.</exception>
+    QuotaPolicy GetPolicy(string policy);
+
+    /// <summary>Consumes one <c>requests</c> for the subject if every limited meter has room.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="key">The subject key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The decision; when refused, nothing was counted.</returns>
+    ValueTask<QuotaDecision> TryConsumeAsync(string policy, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Consumes the given amounts, all or nothing: if any limited meter lacks room, nothing is counted.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="key">The subject key.</param>
+    /// <param name="amounts">Meter → amount, each zero or more, e.g. <c>{ requests = 1, tokens = 250 }</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The decision; when refused, nothing was counted.</returns>
+    ValueTask<QuotaDecision> TryConsumeAsync(string policy, string key, IReadOnlyDictionary<string, long> amounts, CancellationToken cancellationToken = default);
+
+    /// <summary>Consumes amounts for a subject whose allowances or anchor the caller supplies, all or nothing.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="subject">The subject, with optional allowances and anchor.</param>
+    /// <param name="amounts">Meter → amount; <see langword="null"/> consumes one <c>requests</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The decision; when refused, nothing was counted.</returns>
+    ValueTask<QuotaDecision> TryConsumeAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds usage known only after the work (tokens generated, rows written), unconditionally: it may take a meter past
+    /// its allowance and is never refused; the next consume then is.
+    /// </summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="subject">The subject.</param>
+    /// <param name="amounts">Meter → amount, each zero or more.</param>
+    /// <param name="idempotencyId">Makes the record exactly-once within the cycle: a retried record with the same id is not counted again.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="false"/> when <paramref name="idempotencyId"/> had already been recorded, so nothing was added.</returns>
+    ValueTask<bool> RecordAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long> amounts, string? idempotencyId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives usage back, never taking a meter below zero.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="subject">The subject.</param>
+    /// <param name="amounts">Meter → amount; <see langword="null"/> gives back one <c>requests</c>.</param>
+    /// <param name="cycle">The cycle to give back to (a decision's <see cref="QuotaDecision.Cycle"/>); <see langword="null"/> for the current one.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the usage is given back.</returns>
+    ValueTask RefundAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts = null, QuotaCycle? cycle = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the subject's usage in the current cycle without changing it (nor setting a first-use anchor).</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="subject">The subject.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The anchor, the next reset, and every meter's usage, limit and remaining amount.</returns>
+    ValueTask<QuotaUsage> GetUsageAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets every meter of the subject's current cycle back to zero. The anchor is kept.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="subject">The subject.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the usage is reset.</returns>
+    ValueTask ResetAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default);
+}

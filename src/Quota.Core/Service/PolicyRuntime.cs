@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using NodaTime;
+
+namespace Quota;
+
+/// <summary>A policy plus everything the hot path caches for it: default deltas, the calendar anchor, the current cycle and per-subject anchors.</summary>
+internal sealed class PolicyRuntime
+{
+    private readonly ConcurrentDictionary<string, SubjectEntry> _subjects = new(StringComparer.Ordinal);
+    private readonly int _maxSubjects;
+    private int _subjectCount;
+    private CycleBox? _sharedCycle;
+
+    public PolicyRuntime(QuotaPolicy policy, int maxSubjects)
+    {
+        Policy = policy;
+        _maxSubjects = maxSubjects;
+        DefaultDeltas = QuotaDeltas.Build(policy.Allowances, amounts: null);
+        if (policy.AnchorMode == QuotaAnchorMode.Calendar)
+        {
+            CalendarAnchor = CalendarAnchors.For(policy.Period, policy.Zone);
+        }
+    }
+
+    public QuotaPolicy Policy { get; }
+
+    public string Name => Policy.Name;
+
+    /// <summary>Gets the deltas of the default consume (<c>requests += 1</c>, other limited meters carried at 0) under the policy's own allowances.</summary>
+    public QuotaMeterDelta[] DefaultDeltas { get; }
+
+    public Instant? CalendarAnchor { get; }
+
+    /// <summary>Returns the cycle containing <paramref name="now"/>, reusing the cached one while it is current.</summary>
+    public QuotaCycle CycleAt(ref CycleBox? cache, Instant anchor, Instant now)
+    {
+        var box = Volatile.Read(ref cache);
+        if (box is not null && box.Anchor == anchor && box.Cycle.Contains(now))
+        {
+            return box.Cycle;
+        }
+
+        var cycle = QuotaCycle.Containing(anchor, Policy.Period, now, Policy.Zone);
+        Volatile.Write(ref cache, new CycleBox(anchor, cycle));
+        return cycle;
+    }
+
+    public QuotaCycle SharedCycleAt(Instant anchor, Instant now) => CycleAt(ref _sharedCycle, anchor, now);
+
+    public bool TryGetSubject(string key, Instant now, out SubjectEntry entry)
+    {
+        if (_subjects.TryGetValue(key, out entry!) && entry.ValidUntil > now)
+        {
+            return true;
+        }
+
+        entry = null!;
+        return false;
+    }
+
+    public void RememberSubject(string key, SubjectEntry entry)
+    {
+        // A cache, not the source of truth: when it grows past its bound it starts afresh.
+        if (Interlocked.Increment(ref _subjectCount) > _maxSubjects)
+        {
+            _subjects.Clear();
+            Interlocked.Exchange(ref _subjectCount, 0);
+        }
+
+        _subjects[key] = entry;
+    }
+}
+
+/// <summary>An immutable cached cycle for one anchor.</summary>
+internal sealed class CycleBox(Instant anchor, QuotaCycle cycle)
+{
+    public Instant Anchor { get; } = anchor;
+
+    public QuotaCycle Cycle { get; } = cycle;
+}
+
+/// <summary>What the service knows about one subject of one policy: the key it counts under, its allowances and anchor.</summary>
+internal sealed class SubjectEntry(string key, Instant anchor, IReadOnlyDictionary<string, long> allowances, QuotaMeterDelta[] defaultDeltas, Instant validUntil)
+{
+    private CycleBox? _cycle;
+
+    public string Key { get; } = key;
+
+    public Instant Anchor { get; } = anchor;
+
+    public IReadOnlyDictionary<string, long> Allowances { get; } = allowances;
+
+    public QuotaMeterDelta[] DefaultDeltas { get; } = defaultDeltas;
+
+    public Instant ValidUntil { get; } = validUntil;
+
+    public ref CycleBox? Cycle => ref _cycle;
+}

@@ -1,0 +1,113 @@
+using NodaTime;
+
+namespace Quota;
+
+internal sealed partial class QuotaService
+{
+    /// <summary>A subject resolved for one call: the key to count under, its allowances, anchor and current cycle.</summary>
+    private readonly record struct Resolved(string Key, IReadOnlyDictionary<string, long> Allowances, QuotaMeterDelta[] DefaultDeltas, Instant Anchor, QuotaCycle Cycle);
+
+    /// <summary>
+    /// Resolves the subject. The common cases — calendar anchor with the policy's allowances, or a cached first-use
+    /// anchor — complete synchronously without allocating.
+    /// </summary>
+    private ValueTask<Resolved> ResolveAsync(PolicyRuntime runtime, QuotaSubject subject, Instant now, bool setAnchor, CancellationToken cancellationToken)
+    {
+        var policy = runtime.Policy;
+        if (subject.Allowances is null && subject.Anchor is null)
+        {
+            if (policy.SubjectProvider is null && runtime.CalendarAnchor is { } calendar)
+            {
+                return new ValueTask<Resolved>(new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, calendar, runtime.SharedCycleAt(calendar, now)));
+            }
+
+            if (runtime.TryGetSubject(subject.Key, now, out var entry))
+            {
+                return new ValueTask<Resolved>(new Resolved(entry.Key, entry.Allowances, entry.DefaultDeltas, entry.Anchor, runtime.CycleAt(ref entry.Cycle, entry.Anchor, now)));
+            }
+        }
+
+        return ResolveSlowAsync(runtime, subject, now, setAnchor, cancellationToken);
+    }
+
+    private async ValueTask<Resolved> ResolveSlowAsync(PolicyRuntime runtime, QuotaSubject subject, Instant now, bool setAnchor, CancellationToken cancellationToken)
+    {
+        var policy = runtime.Policy;
+        var cacheable = subject.Allowances is null && subject.Anchor is null;
+        var validUntil = Instant.MaxValue;
+        var key = subject.Key;
+        var allowances = subject.Allowances ?? policy.Allowances;
+        if (subject.Allowances is null && policy.SubjectProvider is { } provider)
+        {
+            var detail = await CallProviderAsync(runtime, provider(subject.Key, cancellationToken), "SubjectProvider").ConfigureAwait(false)
+                ?? throw new QuotaProviderException($"Quota policy '{runtime.Name}': SubjectProvider returned null for a subject. Return a QuotaSubjectDetail with the key to count under.");
+            if (string.IsNullOrEmpty(detail.Key))
+            {
+                throw new QuotaProviderException($"Quota policy '{runtime.Name}': SubjectProvider returned an empty key. Return the key to count the subject under (e.g. its organisation id).");
+            }
+
+            key = detail.Key;
+            allowances = detail.Allowances is null ? policy.Allowances : new Dictionary<string, long>(detail.Allowances, StringComparer.Ordinal);
+            validUntil = Min(validUntil, now + Duration.FromTimeSpan(policy.SubjectCacheDuration));
+        }
+
+        Instant anchor;
+        bool anchored = true;
+        if (subject.Anchor is { } explicitAnchor)
+        {
+            anchor = explicitAnchor;
+        }
+        else
+        {
+            switch (policy.AnchorMode)
+            {
+                case QuotaAnchorMode.Calendar:
+                    anchor = runtime.CalendarAnchor!.Value;
+                    break;
+                case QuotaAnchorMode.Function:
+                    anchor = await CallProviderAsync(runtime, policy.AnchorProvider!(key, cancellationToken), "AnchorProvider").ConfigureAwait(false);
+                    validUntil = Min(validUntil, now + Duration.FromTimeSpan(policy.SubjectCacheDuration));
+                    break;
+                default:
+                    if (setAnchor)
+                    {
+                        anchor = await GuardAsync(runtime, _store.GetOrSetAnchorAsync(runtime.Name, key, now, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        var stored = await GuardAsync(runtime, _store.GetAnchorAsync(runtime.Name, key, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+                        // A subject that never used the policy has no anchor yet: report the cycle that would start now, without storing it.
+                        anchored = stored.HasValue;
+                        anchor = stored ?? now;
+                    }
+
+                    break;
+            }
+        }
+
+        var deltas = ReferenceEquals(allowances, policy.Allowances) ? runtime.DefaultDeltas : QuotaDeltas.Build(allowances, amounts: null);
+        var cycle = QuotaCycle.Containing(anchor, policy.Period, now, policy.Zone);
+        if (cacheable && anchored && (validUntil == Instant.MaxValue || policy.SubjectCacheDuration > TimeSpan.Zero))
+        {
+            var entry = new SubjectEntry(key, anchor, allowances, deltas, validUntil);
+            runtime.RememberSubject(subject.Key, entry);
+        }
+
+        return new Resolved(key, allowances, deltas, anchor, cycle);
+    }
+
+    private static Instant Min(Instant a, Instant b) => a < b ? a : b;
+
+    private static async ValueTask<T> CallProviderAsync<T>(PolicyRuntime runtime, ValueTask<T> call, string name)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new QuotaProviderException($"Quota policy '{runtime.Name}': the application's {name} threw: {ex.Message}", ex);
+        }
+    }
+}

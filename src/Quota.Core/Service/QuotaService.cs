@@ -1,0 +1,272 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Quota;
+
+/// <summary>The <see cref="IQuotaService"/>: resolves policy, subject, anchor and cycle, then makes one store call.</summary>
+internal sealed partial class QuotaService : IQuotaService
+{
+    private readonly FrozenDictionary<string, PolicyRuntime> _policies;
+    private readonly IQuotaStore _store;
+    private readonly IClock _clock;
+    private readonly QuotaMetrics _metrics;
+    private readonly Duration _retention;
+
+    public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(metrics);
+
+        // Reading Value runs the validator: an application without a host fails here, at first use, with every problem listed.
+        var value = options.Value;
+        var errors = QuotaOptionsValidator.Collect(value);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(QuotaOptions), errors);
+        }
+
+        _policies = value.Policies.ToFrozenDictionary(
+            pair => pair.Key,
+            pair => new PolicyRuntime(
+                new QuotaPolicy(pair.Key, pair.Value, QuotaPeriod.Parse(pair.Value.Period!), DateTimeZoneProviders.Tzdb[pair.Value.TimeZone.Trim()]),
+                value.MaxCachedSubjects),
+            StringComparer.OrdinalIgnoreCase);
+        Policies = _policies.Values.Select(r => r.Policy).ToArray();
+        _store = store;
+        _clock = clock;
+        _metrics = metrics;
+        _retention = Duration.FromTimeSpan(value.ExpiredCounterRetention);
+    }
+
+    public IReadOnlyCollection<QuotaPolicy> Policies { get; }
+
+    public QuotaPolicy GetPolicy(string policy) => Runtime(policy).Policy;
+
+    public ValueTask<QuotaDecision> TryConsumeAsync(string policy, string key, CancellationToken cancellationToken = default)
+    {
+        var runtime = Runtime(policy);
+        StoreArguments.ValidateSubject(runtime.Name, key);
+        return ConsumeCoreAsync(runtime, new QuotaSubject(key), amounts: null, cancellationToken);
+    }
+
+    public ValueTask<QuotaDecision> TryConsumeAsync(string policy, string key, IReadOnlyDictionary<string, long> amounts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(amounts);
+        return TryConsumeAsync(policy, new QuotaSubject(key), amounts, cancellationToken);
+    }
+
+    public ValueTask<QuotaDecision> TryConsumeAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, CancellationToken cancellationToken = default)
+    {
+        var runtime = Runtime(policy);
+        ValidateSubject(runtime, subject);
+        return ConsumeCoreAsync(runtime, subject, amounts, cancellationToken);
+    }
+
+    public async ValueTask<bool> RecordAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long> amounts, string? idempotencyId = null, CancellationToken cancellationToken = default)
+    {
+        var runtime = Runtime(policy);
+        ValidateSubject(runtime, subject);
+        ArgumentNullException.ThrowIfNull(amounts);
+        var now = _clock.GetCurrentInstant();
+        var resolved = await ResolveAsync(runtime, subject, now, setAnchor: true, cancellationToken).ConfigureAwait(false);
+        var deltas = ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);
+        var cycle = resolved.Cycle;
+        var result = await GuardAsync(
+            runtime,
+            _store.AddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, cycle.Start), deltas, cycle.End + _retention, idempotencyId, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        if (result.Applied)
+        {
+            CountConsumed(runtime, deltas);
+        }
+
+        return result.Applied;
+    }
+
+    public async ValueTask RefundAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts = null, QuotaCycle? cycle = null, CancellationToken cancellationToken = default)
+    {
+        var runtime = Runtime(policy);
+        ValidateSubject(runtime, subject);
+        var now = _clock.GetCurrentInstant();
+        var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
+        var deltas = amounts is null
+            ? [new QuotaMeterDelta(QuotaDeltas.RequestsMeter, 1)]
+            : ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);
+        var start = (cycle ?? resolved.Cycle).Start;
+        await GuardAsync(runtime, _store.SubtractAsync(new QuotaCounterKey(runtime.Name, resolved.Key, start), deltas, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<QuotaUsage> GetUsageAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default)
+    {
+        var runtime = Runtime(policy);
+        ValidateSubject(runtime, subject);
+        var now = _clock.GetCurrentInstant();
+        var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
+        var meters = await GuardAsync(
+            runtime,
+            _store.ReadAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        return new QuotaUsage(runtime.Name, resolved.Key, resolved.Anchor, resolved.Cycle, meters, resolved.Allowances);
+    }
+
+    public async ValueTask ResetAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default)
+    {
+        var runtime = Runtime(policy);
+        ValidateSubject(runtime, subject);
+        var now = _clock.GetCurrentInstant();
+        var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
+        await GuardAsync(runtime, _store.ResetAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<QuotaDecision> ConsumeCoreAsync(PolicyRuntime runtime, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, CancellationToken cancellationToken)
+    {
+        var policy = runtime.Policy;
+        var now = _clock.GetCurrentInstant();
+        Resolved resolved;
+        try
+        {
+            resolved = await ResolveAsync(runtime, subject, now, setAnchor: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            // The anchor could not be read: the cycle is unknown, so report one counted from now.
+            var cycle = QuotaCycle.Containing(now, policy.Period, now, policy.Zone);
+            return Failed(runtime, subject.Key, now, cycle, now, AsStoreException(runtime, ex));
+        }
+
+        var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
+        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
+        var expiresAt = resolved.Cycle.End + _retention;
+        try
+        {
+            if (policy.Enforcement == QuotaEnforcement.Shadow)
+            {
+                var added = await GuardAsync(runtime, _store.AddAsync(counter, deltas, expiresAt, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+                var over = FirstOver(deltas, added.Values);
+                CountConsumed(runtime, deltas);
+                if (over >= 0)
+                {
+                    _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[over].Meter), new("quota.enforcement", "shadow"));
+                }
+
+                return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Anchor, resolved.Cycle, now, deltas, added.Values, over);
+            }
+
+            var result = await GuardAsync(runtime, _store.TryAddAsync(counter, deltas, expiresAt, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (result.Applied)
+            {
+                CountConsumed(runtime, deltas);
+            }
+            else if (_metrics.Refused.Enabled)
+            {
+                _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[result.RefusedIndex].Meter), new("quota.enforcement", "enforce"));
+            }
+
+            return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, policy, resolved.Key, resolved.Anchor, resolved.Cycle, now, deltas, result.Values, result.RefusedIndex);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            return Failed(runtime, resolved.Key, resolved.Anchor, resolved.Cycle, now, AsStoreException(runtime, ex));
+        }
+    }
+
+    /// <summary>
+    /// Whether an exception is the store's trouble (to be met with the failure mode) rather than the caller's: bad
+    /// arguments, the caller's own cancellation, or the application's provider functions.
+    /// </summary>
+    private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken)
+        => ex switch
+        {
+            QuotaStoreException => true,
+            ArgumentException => false,
+            OperationCanceledException when cancellationToken.IsCancellationRequested => false,
+            QuotaProviderException => false,
+            _ => true,
+        };
+
+    private static QuotaStoreException AsStoreException(PolicyRuntime runtime, Exception ex)
+        => ex as QuotaStoreException ?? new QuotaStoreException($"The quota store failed for policy '{runtime.Name}': {ex.Message}", ex);
+
+    private QuotaDecision Failed(PolicyRuntime runtime, string key, Instant anchor, QuotaCycle cycle, Instant now, QuotaStoreException failure)
+    {
+        var policy = runtime.Policy;
+        var open = policy.FailureMode == QuotaFailureMode.FailOpen;
+        _metrics.StoreFailures.Add(1, new("quota.policy", runtime.Name), new("quota.failure_mode", open ? "fail_open" : "fail_closed"));
+        return new QuotaDecision(open ? QuotaOutcome.FailedOpen : QuotaOutcome.FailedClosed, policy, key, anchor, cycle, now, ReadOnlyMemory<QuotaMeterDelta>.Empty, default, -1, failure);
+    }
+
+    private static int FirstOver(QuotaMeterDelta[] deltas, QuotaCounterValues after)
+    {
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            if (!deltas[i].Fits(after[i] - deltas[i].Amount))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void CountConsumed(PolicyRuntime runtime, QuotaMeterDelta[] deltas)
+    {
+        if (!_metrics.Consumed.Enabled)
+        {
+            return;
+        }
+
+        foreach (var delta in deltas)
+        {
+            if (delta.Amount > 0)
+            {
+                _metrics.Consumed.Add(delta.Amount, new("quota.policy", runtime.Name), new("quota.meter", delta.Meter));
+            }
+        }
+    }
+
+    /// <summary>Keeps the first <paramref name="count"/> deltas (the caller's meters) and drops their limits.</summary>
+    private static QuotaMeterDelta[] ToUnlimited(QuotaMeterDelta[] deltas, int count)
+    {
+        var result = new QuotaMeterDelta[count];
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = deltas[i] with { Limit = null };
+        }
+
+        return result;
+    }
+
+    private PolicyRuntime Runtime(string policy)
+    {
+        if (string.IsNullOrEmpty(policy))
+        {
+            throw new ArgumentException("Pass the policy's name, e.g. \"api-monthly\".", nameof(policy));
+        }
+
+        if (_policies.TryGetValue(policy, out var runtime))
+        {
+            return runtime;
+        }
+
+        var known = _policies.Count == 0 ? "none is configured" : "configured: " + string.Join(", ", _policies.Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"));
+        throw new ArgumentException($"No quota policy is named '{policy}' ({known}). Add it with services.AddQuota().AddPolicy(\"{policy}\", …) or under Quota:Policies:{policy} in configuration.", nameof(policy));
+    }
+
+    private static void ValidateSubject(PolicyRuntime runtime, QuotaSubject subject)
+    {
+        StoreArguments.ValidateSubject(runtime.Name, subject.Key);
+        if (subject.Allowances is { } allowances)
+        {
+            foreach (var (meter, limit) in allowances)
+            {
+                if (string.IsNullOrEmpty(meter) || limit < 0)
+                {
+                    throw new ArgumentException($"The subject's allowance '{meter}' = {limit} is invalid. Name every meter and give it a limit of zero or more.", nameof(subject));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using NodaTime;
+
+namespace Quota;
+
+/// <summary>
+/// Where usage lives. The contract is narrow and period-agnostic: the service computes cycles and limits, and a store
+/// only keeps counters (one per policy, subject key and cycle start, each holding any number of meters) and first-use
+/// anchors (one per policy and subject key), and applies the operations below atomically.
+/// </summary>
+/// <remarks>
+/// <para>Every implementation must pass the store contract tests (<c>QuotaStoreContract</c>), which state these promises as tests:</para>
+/// <list type="bullet">
+/// <item><see cref="TryAddAsync"/> is all-or-nothing across its deltas, and exact under any number of concurrent callers
+/// in any number of processes sharing the store: the granted total never exceeds a limit and no granted amount is lost.</item>
+/// <item>A counter whose expiry has passed reads as empty and is eventually deleted; an add to it starts from zero.</item>
+/// <item><see cref="AddAsync"/> with an idempotency id applies once per counter, however often it is retried.</item>
+/// <item><see cref="SubtractAsync"/> never takes a meter below zero.</item>
+/// <item><see cref="GetOrSetAnchorAsync"/> sets the anchor once: racing callers all receive the one that won.</item>
+/// </list>
+/// <para>Subject keys and meter names are data: a store must keep any string apart from any other, whatever characters it holds.</para>
+/// </remarks>
+public interface IQuotaStore
+{
+    /// <summary>Adds every delta to the counter if every limited meter has room, else changes nothing.</summary>
+    /// <param name="counter">The counter to add to; created when absent.</param>
+    /// <param name="deltas">The meters and amounts, each with its limit when it has one. Meter names are distinct.</param>
+    /// <param name="expiresAt">When the counter may be deleted; later calls may extend it, never shorten it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the add was applied, the first delta that did not fit, and the usage afterwards.</returns>
+    ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds every delta to the counter unconditionally (limits are ignored), once per idempotency id.</summary>
+    /// <param name="counter">The counter to add to; created when absent.</param>
+    /// <param name="deltas">The meters and amounts.</param>
+    /// <param name="expiresAt">When the counter may be deleted.</param>
+    /// <param name="idempotencyId">
+    /// An id that makes the add exactly-once for this counter: an add whose id was already applied to the counter is not
+    /// applied again. <see langword="null"/> applies every call.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The usage of each delta's meter afterwards, and whether this call applied the add.</returns>
+    ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Subtracts every delta's amount from the counter, stopping each meter at zero.</summary>
+    /// <param name="counter">The counter; nothing happens when it is absent or expired.</param>
+    /// <param name="deltas">The meters and amounts to give back.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The usage of each delta's meter afterwards.</returns>
+    ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads every meter of the counter.</summary>
+    /// <param name="counter">The counter.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Each meter's usage; empty when the counter is absent or expired.</returns>
+    ValueTask<IReadOnlyDictionary<string, long>> ReadAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the counter, so every meter of that cycle reads zero. The subject's anchor is kept.</summary>
+    /// <param name="counter">The counter.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the counter is gone.</returns>
+    ValueTask ResetAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the subject's first-use anchor, setting it to <paramref name="candidate"/> atomically when it has none.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="key">The subject key.</param>
+    /// <param name="candidate">The anchor to set when none is stored (the time of first use).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored anchor: <paramref name="candidate"/> if this call set it, else the one set before.</returns>
+    ValueTask<Instant> GetOrSetAnchorAsync(string policy, string key, Instant candidate, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the subject's first-use anchor without setting one.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="key">The subject key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored anchor, or <see langword="null"/> when the subject has not used the policy yet.</returns>
+    ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,143 @@
+using NodaTime;
+
+namespace Quota;
+
+public sealed partial class InMemoryQuotaStore
+{
+    /// <summary>One counter's meters. Every member is used under <see cref="Gate"/>.</summary>
+    private sealed class Counter
+    {
+        private string[] _meters = new string[2];
+        private long[] _values = new long[2];
+        private int _count;
+        private HashSet<string>? _appliedIds;
+
+        public Lock Gate { get; } = new();
+
+        public Instant ExpiresAt { get; private set; } = Instant.MinValue;
+
+        public bool Removed { get; set; }
+
+        /// <summary>Starts the counter afresh when it had expired, then extends its expiry.</summary>
+        public void Renew(Instant now, Instant expiresAt)
+        {
+            if (ExpiresAt <= now)
+            {
+                _count = 0;
+                _appliedIds = null;
+            }
+
+            if (expiresAt > ExpiresAt)
+            {
+                ExpiresAt = expiresAt;
+            }
+        }
+
+        public QuotaStoreResult TryAdd(ReadOnlySpan<QuotaMeterDelta> deltas)
+        {
+            if (deltas.Length == 1)
+            {
+                var slot = Slot(deltas[0].Meter);
+                var used = _values[slot];
+                if (!deltas[0].Fits(used))
+                {
+                    return new QuotaStoreResult(false, 0, new QuotaCounterValues(used));
+                }
+
+                _values[slot] = checked(used + deltas[0].Amount);
+                return new QuotaStoreResult(true, -1, new QuotaCounterValues(_values[slot]));
+            }
+
+            Span<int> slots = deltas.Length <= 16 ? stackalloc int[deltas.Length] : new int[deltas.Length];
+            for (var i = 0; i < deltas.Length; i++)
+            {
+                slots[i] = Slot(deltas[i].Meter);
+            }
+
+            var values = new long[deltas.Length];
+            for (var i = 0; i < deltas.Length; i++)
+            {
+                if (!deltas[i].Fits(_values[slots[i]]))
+                {
+                    for (var j = 0; j < deltas.Length; j++)
+                    {
+                        values[j] = _values[slots[j]];
+                    }
+
+                    return new QuotaStoreResult(false, i, new QuotaCounterValues(values));
+                }
+            }
+
+            for (var i = 0; i < deltas.Length; i++)
+            {
+                // checked: a counter that would wrap throws instead of silently turning negative.
+                values[i] = _values[slots[i]] = checked(_values[slots[i]] + deltas[i].Amount);
+            }
+
+            return new QuotaStoreResult(true, -1, new QuotaCounterValues(values));
+        }
+
+        public QuotaAddResult Add(ReadOnlySpan<QuotaMeterDelta> deltas, string? idempotencyId)
+        {
+            var applied = idempotencyId is null || (_appliedIds ??= new HashSet<string>(StringComparer.Ordinal)).Add(idempotencyId);
+            Span<long> values = deltas.Length <= 16 ? stackalloc long[deltas.Length] : new long[deltas.Length];
+            for (var i = 0; i < deltas.Length; i++)
+            {
+                var slot = Slot(deltas[i].Meter);
+                if (applied)
+                {
+                    _values[slot] = checked(_values[slot] + deltas[i].Amount);
+                }
+
+                values[i] = _values[slot];
+            }
+
+            return new QuotaAddResult(applied, QuotaCounterValues.From(values));
+        }
+
+        public QuotaCounterValues Subtract(ReadOnlySpan<QuotaMeterDelta> deltas)
+        {
+            Span<long> values = deltas.Length <= 16 ? stackalloc long[deltas.Length] : new long[deltas.Length];
+            for (var i = 0; i < deltas.Length; i++)
+            {
+                var slot = Slot(deltas[i].Meter);
+                _values[slot] = Math.Max(0, _values[slot] - deltas[i].Amount);
+                values[i] = _values[slot];
+            }
+
+            return QuotaCounterValues.From(values);
+        }
+
+        public IReadOnlyDictionary<string, long> Snapshot()
+        {
+            var meters = new Dictionary<string, long>(_count, StringComparer.Ordinal);
+            for (var i = 0; i < _count; i++)
+            {
+                meters[_meters[i]] = _values[i];
+            }
+
+            return meters;
+        }
+
+        private int Slot(string meter)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                if (string.Equals(_meters[i], meter, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            if (_count == _meters.Length)
+            {
+                Array.Resize(ref _meters, _count * 2);
+                Array.Resize(ref _values, _count * 2);
+            }
+
+            _meters[_count] = meter;
+            _values[_count] = 0;
+            return _count++;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using NodaTime;
+
+namespace Quota;
+
+/// <summary>
+/// The default <see cref="IQuotaStore"/>: counters in this process's memory, finely locked (one lock per counter),
+/// allocation-free once a counter exists. Usage is lost when the process ends; use the SQLite store to keep it, or
+/// the Redis store to share it between processes.
+/// </summary>
+/// <remarks>
+/// Counters whose expiry has passed read as empty at once and are deleted by a sweep that runs in the background at
+/// most once per <see cref="InMemoryQuotaStoreOptions.SweepInterval"/>, so memory stays bounded by the subjects active
+/// in the current cycles. First-use anchors are kept for the life of the store (one small entry per policy and subject).
+/// </remarks>
+public sealed partial class InMemoryQuotaStore : IQuotaStore
+{
+    private readonly ConcurrentDictionary<QuotaCounterKey, Counter> _counters = new();
+    private readonly ConcurrentDictionary<(string Policy, string Key), Instant> _anchors = new();
+    private readonly IClock _clock;
+    private readonly Duration _sweepInterval;
+    private long _operations;
+    private Instant _lastSweep;
+    private int _sweeping;
+
+    /// <summary>Initializes a store that reads time from <paramref name="clock"/>.</summary>
+    /// <param name="clock">The clock that decides when counters have expired.</param>
+    /// <param name="options">The store's options; defaults when <see langword="null"/>.</param>
+    public InMemoryQuotaStore(IClock clock, InMemoryQuotaStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        options ??= new InMemoryQuotaStoreOptions();
+        if (options.SweepInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.SweepInterval, "SweepInterval must be positive, e.g. TimeSpan.FromMinutes(1).");
+        }
+
+        _clock = clock;
+        _sweepInterval = Duration.FromTimeSpan(options.SweepInterval);
+        _lastSweep = clock.GetCurrentInstant();
+    }
+
+    /// <summary>Gets the number of counters held, including expired ones the sweep has not deleted yet.</summary>
+    public int CounterCount => _counters.Count;
+
+    /// <inheritdoc />
+    public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = Tick();
+        while (true)
+        {
+            var entry = _counters.GetOrAdd(counter, static _ => new Counter());
+            lock (entry.Gate)
+            {
+                if (entry.Removed)
+                {
+                    continue;
+                }
+
+                entry.Renew(now, expiresAt);
+                return new ValueTask<QuotaStoreResult>(entry.TryAdd(deltas.Span));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = Tick();
+        while (true)
+        {
+            var entry = _counters.GetOrAdd(counter, static _ => new Counter());
+            lock (entry.Gate)
+            {
+                if (entry.Removed)
+                {
+                    continue;
+                }
+
+                entry.Renew(now, expiresAt);
+                return new ValueTask<QuotaAddResult>(entry.Add(deltas.Span, idempotencyId));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = Tick();
+        if (_counters.TryGetValue(counter, out var entry))
+        {
+            lock (entry.Gate)
+            {
+                if (!entry.Removed && entry.ExpiresAt > now)
+                {
+                    return new ValueTask<QuotaCounterValues>(entry.Subtract(deltas.Span));
+                }
+            }
+        }
+
+        return new ValueTask<QuotaCounterValues>(QuotaCounterValues.From(new long[deltas.Length]));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<string, long>> ReadAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = Tick();
+        if (_counters.TryGetValue(counter, out var entry))
+        {
+            lock (entry.Gate)
+            {
+                if (!entry.Removed && entry.ExpiresAt > now)
+                {
+                    return new ValueTask<IReadOnlyDictionary<string, long>>(entry.Snapshot());
+                }
+            }
+        }
+
+        return new ValueTask<IReadOnlyDictionary<string, long>>(EmptyMeters.Instance);
+    }
+
+    /// <inheritdoc />
+    public ValueTask ResetAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_counters.TryGetValue(counter, out var entry))
+        {
+            Remove(counter, entry);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Instant> GetOrSetAnchorAsync(string policy, string key, Instant candidate, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.ValidateSubject(policy, key);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<Instant>(_anchors.GetOrAdd((policy, key), candidate));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.ValidateSubject(policy, key);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<Instant?>(_anchors.TryGetValue((policy, key), out var anchor) ? anchor : null);
+    }
+
+    /// <summary>Deletes every counter whose expiry has passed.</summary>
+    /// <returns>The number of counters deleted.</returns>
+    public int PurgeExpired()
+    {
+        var now = _clock.GetCurrentInstant();
+        var removed = 0;
+        foreach (var pair in _counters)
+        {
+            bool expired;
+            lock (pair.Value.Gate)
+            {
+                expired = !pair.Value.Removed && pair.Value.ExpiresAt <= now;
+            }
+
+            if (expired && Remove(pair.Key, pair.Value, onlyIfExpiredAt: now))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private bool Remove(QuotaCounterKey key, Counter entry, Instant? onlyIfExpiredAt = null)
+    {
+        lock (entry.Gate)
+        {
+            if (entry.Removed || (onlyIfExpiredAt is { } now && entry.ExpiresAt > now))
+            {
+                return false;
+            }
+
+            // Marked under the counter's lock, so a writer that found this counter before it left the
+            // dictionary sees the mark and retries on a fresh counter instead of writing into a deleted one.
+            entry.Removed = true;
+            _counters.TryRemove(new KeyValuePair<QuotaCounterKey, Counter>(key, entry));
+            return true;
+        }
+    }
+
+    private Instant Tick()
+    {
+        var now = _clock.GetCurrentInstant();
+        if ((Interlocked.Increment(ref _operations) & 1023) == 0 && now - _lastSweep >= _sweepInterval
+            && Interlocked.CompareExchange(ref _sweeping, 1, 0) == 0)
+        {
+            _lastSweep = now;
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static store =>
+                {
+                    try
+                    {
+                        store.PurgeExpired();
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref store._sweeping, 0);
+                    }
+                },
+                this,
+                preferLocal: false);
+        }
+
+        return now;
+    }
+}

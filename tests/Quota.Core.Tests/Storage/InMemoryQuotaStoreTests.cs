@@ -1,0 +1,57 @@
+namespace Quota.Tests.Storage;
+
+public sealed class InMemoryQuotaStoreTests : QuotaStoreContract
+{
+    protected override IQuotaStore CreateStore(FakeClock clock) => new InMemoryQuotaStore(clock);
+
+    [Fact]
+    public async Task Purge_deletes_expired_counters_only()
+    {
+        var store = new InMemoryQuotaStore(Clock);
+        var policy = NewPolicy();
+        for (var i = 0; i < 1000; i++)
+        {
+            await store.TryAddAsync(new QuotaCounterKey(policy, "old-" + i, Clock.Now), Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromMinutes(1));
+        }
+
+        await store.TryAddAsync(new QuotaCounterKey(policy, "current", Clock.Now), Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromHours(1));
+        Clock.Advance(Duration.FromMinutes(2));
+
+        Assert.Equal(1000, store.PurgeExpired());
+        Assert.Equal(1, store.CounterCount);
+        Assert.Equal(1, (await store.ReadAsync(new QuotaCounterKey(policy, "current", Clock.Now - Duration.FromMinutes(2))))["requests"]);
+    }
+
+    [Fact]
+    public async Task Memory_stays_bounded_as_cycles_pass()
+    {
+        var store = new InMemoryQuotaStore(Clock, new InMemoryQuotaStoreOptions { SweepInterval = TimeSpan.FromSeconds(1) });
+        var policy = NewPolicy();
+
+        // 50 hourly cycles of 2,000 subjects each: the background sweep keeps only what has not expired.
+        for (var cycle = 0; cycle < 50; cycle++)
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                await store.TryAddAsync(new QuotaCounterKey(policy, "k" + i, Clock.Now), Deltas(new QuotaMeterDelta("requests", 1, 10)), Clock.Now + Duration.FromHours(1));
+            }
+
+            Clock.Advance(Duration.FromHours(1) + Duration.FromSeconds(1));
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.CounterCount > 4000 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.InRange(store.CounterCount, 0, 4000);
+    }
+
+    [Fact]
+    public void Options_are_validated()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryQuotaStore(Clock, new InMemoryQuotaStoreOptions { SweepInterval = TimeSpan.Zero }));
+        Assert.Contains("SweepInterval", error.Message);
+    }
+}
