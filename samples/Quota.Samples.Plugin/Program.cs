@@ -1,0 +1,1 @@
+Console.WriteLine("plugin sample: see issue 6");

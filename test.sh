@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh machine that has only the .NET SDK.
+# Installs what is missing (Debian's redis-server; the Redis tests start and stop their own
+# servers on loopback ports, including a 3-node cluster) and prints one closing line.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+  echo "test.sh: installing redis-server (Debian package) for the Redis store tests..."
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Quota.sln -c Release --nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for the whole run, summed over every test assembly.
+awk '
+  /(Passed|Failed)!  - Failed:/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:") { gsub(",", "", $(i+1)); failed += $(i+1) }
+      if ($i == "Passed:") { gsub(",", "", $(i+1)); passed += $(i+1) }
+      if ($i == "Skipped:") { gsub(",", "", $(i+1)); skipped += $(i+1) }
+    }
+    assemblies++
+  }
+  END { printf "Tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
+' "$log"
+
+if [ "$status" -ne 0 ]; then
+  echo "test.sh: dotnet test failed (exit $status)" >&2
+fi
+exit "$status"
