@@ -39,7 +39,8 @@ internal sealed partial class BatchingUsageClient
         _guard.Close();
 
         // Stop the background flusher, even mid-retry: its batch stays unsent under the same id and goes first below.
-        await _stop.CancelAsync().ConfigureAwait(false);
+        // Cancel synchronously, so the flusher's pending waits are withdrawn before CloseAsync returns its task.
+        _stop.Cancel();
         await _flusher.ConfigureAwait(false);
         _stop.Dispose();
 

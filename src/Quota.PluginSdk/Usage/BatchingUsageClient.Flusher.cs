@@ -74,7 +74,7 @@ internal sealed partial class BatchingUsageClient
         var signal = _wake.WaitAsync(wait.Token);
         var tick = _delays.DelayAsync(untilTick.ToTimeSpan(), wait.Token);
         await Task.WhenAny(signal, tick).ConfigureAwait(false);
-        await wait.CancelAsync().ConfigureAwait(false);
+        wait.Cancel();
         await Task.WhenAll(signal, tick).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         cancellationToken.ThrowIfCancellationRequested();
     }
