@@ -29,6 +29,7 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     private readonly TimeSpan _maxWait;
     private readonly TimeSpan? _queryInterval;
     private readonly ConcurrentDictionary<string, TableCounter> _tables = new(StringComparer.Ordinal);
+    private readonly TableCounter?[] _recentTables = new TableCounter?[4];
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _viewLock = new();
@@ -51,6 +52,7 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     /// <summary>1 while this client knows the allowance is used up.</summary>
     private int _outOfQuota;
 
+    private int _recentNext;
     private UsageBatch? _unsent;
     private long _recordedBatches;
     private Task? _close;
