@@ -24,23 +24,7 @@ internal struct IncreaseGuard
 
     /// <summary>Checks an increase in total.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void CheckTotal(uint rows)
-    {
-        if (rows == 0)
-        {
-            ThrowZeroRows();
-        }
-
-        if (Volatile.Read(ref _mode) != Total)
-        {
-            EnterMode(Total);
-        }
-
-        if (Volatile.Read(ref _closed) != 0)
-        {
-            ThrowClosed();
-        }
-    }
+    public void CheckTotal(uint rows) => Check(Total, rows);
 
     /// <summary>Checks an increase of one table.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -51,14 +35,24 @@ internal struct IncreaseGuard
             ThrowNoTable(table);
         }
 
+        Check(PerTable, rows);
+    }
+
+    /// <summary>Marks the client closed.</summary>
+    /// <returns><see langword="true"/> for the call that closed it.</returns>
+    public bool Close() => Interlocked.Exchange(ref _closed, 1) == 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Check(int mode, uint rows)
+    {
         if (rows == 0)
         {
             ThrowZeroRows();
         }
 
-        if (Volatile.Read(ref _mode) != PerTable)
+        if (Volatile.Read(ref _mode) != mode)
         {
-            EnterMode(PerTable);
+            EnterMode(mode);
         }
 
         if (Volatile.Read(ref _closed) != 0)
@@ -66,10 +60,6 @@ internal struct IncreaseGuard
             ThrowClosed();
         }
     }
-
-    /// <summary>Marks the client closed.</summary>
-    /// <returns><see langword="true"/> for the call that closed it.</returns>
-    public bool Close() => Interlocked.Exchange(ref _closed, 1) == 0;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void EnterMode(int mode)

@@ -10,9 +10,7 @@ public sealed class QuotaMonitorTests
     public async Task No_quota_at_the_start_throws_naming_the_team_and_what_to_do()
     {
         await using var host = QuotaHost.Create(rowsAllowance: 5);
-        var used = host.CreateClient();
-        used.Increase(5);
-        await used.CloseAsync();
+        await host.RecordAsync(5);
         var client = host.CreateClient();
 
         var error = await Assert.ThrowsAsync<QuotaExceededException>(
@@ -39,9 +37,7 @@ public sealed class QuotaMonitorTests
         });
 
         // Another run of the same team takes the rest of the allowance.
-        var other = host.CreateClient();
-        other.Increase(90);
-        await other.CloseAsync();
+        await host.RecordAsync(90);
         Assert.False(scope.Token.IsCancellationRequested);
 
         // The monitor checks every 20 s (the client's own flusher ticks at 30 s).

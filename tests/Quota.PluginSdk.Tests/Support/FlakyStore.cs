@@ -19,14 +19,31 @@ internal sealed class FlakyStore(IQuotaStore inner) : IQuotaStore
     /// <summary>Gets or sets a value indicating whether every add throws without writing.</summary>
     public bool Down { get; set; }
 
-    /// <summary>Gets or sets a gate every add waits on before writing, or null.</summary>
-    public TaskCompletionSource? Hold { get; set; }
+    private TaskCompletionSource? _hold;
+    private TaskCompletionSource? _holdGate;
+    private TaskCompletionSource? _reached;
+    private TaskCompletionSource? _heldFinished;
 
-    /// <summary>Gets or sets a signal set when an add reaches <see cref="Hold"/>.</summary>
-    public TaskCompletionSource? Reached { get; set; }
+    /// <summary>Makes the next adds wait before writing until <see cref="ReleaseHeldWrites"/>.</summary>
+    public void HoldWrites()
+    {
+        _holdGate = NewSignal();
+        _reached = NewSignal();
+        _heldFinished = NewSignal();
+        _hold = _holdGate;
+    }
 
-    /// <summary>Gets or sets a signal set when an add that waited on <see cref="Hold"/> has finished.</summary>
-    public TaskCompletionSource? HeldFinished { get; set; }
+    /// <summary>Waits until an add is held.</summary>
+    public Task WhenWriteHeldAsync() => _reached!.Task.WaitAsync(ManualTime.Patience);
+
+    /// <summary>Lets adds that start from now on through; those already held keep waiting.</summary>
+    public void LetNewWritesThrough() => _hold = null;
+
+    /// <summary>Releases the held adds.</summary>
+    public void ReleaseHeldWrites() => _holdGate?.TrySetResult();
+
+    /// <summary>Waits until a held add has finished.</summary>
+    public Task WhenHeldWriteFinishedAsync() => _heldFinished!.Task.WaitAsync(ManualTime.Patience);
 
     /// <summary>Gets the failure the store throws, so tests can find it again as an inner exception.</summary>
     public IOException Failure { get; } = new("connection reset by peer");
@@ -74,12 +91,12 @@ internal sealed class FlakyStore(IQuotaStore inner) : IQuotaStore
             }
         }
 
-        var held = Hold;
+        var held = _hold;
         try
         {
             if (held is not null)
             {
-                Reached?.TrySetResult();
+                _reached?.TrySetResult();
                 await held.Task;
             }
 
@@ -95,7 +112,7 @@ internal sealed class FlakyStore(IQuotaStore inner) : IQuotaStore
         {
             if (held is not null)
             {
-                HeldFinished?.TrySetResult();
+                _heldFinished?.TrySetResult();
             }
         }
     }
@@ -117,4 +134,6 @@ internal sealed class FlakyStore(IQuotaStore inner) : IQuotaStore
 
     public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
         => inner.GetAnchorAsync(policy, key, cancellationToken);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -51,6 +51,9 @@ internal sealed class QuotaHost : IAsyncDisposable
     /// <summary>Gets the instant the flusher of a client created now first waits until (the first maximum-interval tick).</summary>
     public Instant FirstTick(UsageClientOptions? options = null) => Clock.Now + Duration.FromTimeSpan((options ?? new UsageClientOptions()).MaxTimeBetweenFlushes);
 
+    /// <summary>Options that flush as soon as <paramref name="rows"/> rows are counted.</summary>
+    public static UsageClientOptions FlushEvery(int rows) => new() { BatchLimit = rows, MinTimeBetweenFlushes = TimeSpan.Zero };
+
     public static QuotaHost Create(long? rowsAllowance = null, bool flaky = false) => new(rowsAllowance, flaky);
 
     public IUsageClient CreateClient(UsageClientOptions? options = null, string team = Team, bool skip = false)
@@ -70,6 +73,14 @@ internal sealed class QuotaHost : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Syncs <paramref name="rows"/> rows of the team with a client of its own, as another run would, and closes it.</summary>
+    public async Task RecordAsync(uint rows)
+    {
+        var other = CreateClient();
+        other.Increase(rows);
+        await other.CloseAsync();
+    }
+
     /// <summary>Reads a meter of the team's usage in the current cycle from the store.</summary>
     public async Task<long> RecordedAsync(string meter = UsageMeters.Rows, string team = Team)
     {
@@ -80,7 +91,8 @@ internal sealed class QuotaHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Flaky.Down = false;
-        Flaky.Hold?.TrySetResult();
+        Flaky.LetNewWritesThrough();
+        Flaky.ReleaseHeldWrites();
         foreach (var client in _clients)
         {
             try

@@ -105,21 +105,18 @@ public sealed class UsageClientFlushTests
     public async Task Rows_counted_while_a_flush_is_in_flight_are_kept_for_the_next_one()
     {
         await using var host = QuotaHost.Create(flaky: true);
-        var client = await host.CreateIdleClientAsync(new UsageClientOptions { BatchLimit = 10, MinTimeBetweenFlushes = TimeSpan.Zero });
-        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Flaky.Hold = hold;
-        host.Flaky.Reached = reached;
+        var client = await host.CreateIdleClientAsync(QuotaHost.FlushEvery(10));
+        host.Flaky.HoldWrites();
         host.Time.Advance(TimeSpan.FromSeconds(1));
 
         client.Increase(10);
-        await reached.Task.WaitAsync(ManualTime.Patience);
+        await host.Flaky.WhenWriteHeldAsync();
 
         // The first batch (10 rows) is in the store's hands; these rows arrive meanwhile.
         client.Increase(3);
         client.Increase(4);
-        host.Flaky.Hold = null;
-        hold.SetResult();
+        host.Flaky.LetNewWritesThrough();
+        host.Flaky.ReleaseHeldWrites();
         await host.Time.WaitForDelayAsync(host.Clock.Now + Duration.FromSeconds(30));
         await client.CloseAsync();
 
@@ -132,23 +129,18 @@ public sealed class UsageClientFlushTests
     public async Task Closing_while_a_write_is_in_flight_resends_it_under_the_same_id_and_counts_it_once()
     {
         await using var host = QuotaHost.Create(flaky: true);
-        var client = await host.CreateIdleClientAsync(new UsageClientOptions { BatchLimit = 10, MinTimeBetweenFlushes = TimeSpan.Zero });
-        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var heldFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Flaky.Hold = hold;
-        host.Flaky.Reached = reached;
-        host.Flaky.HeldFinished = heldFinished;
+        var client = await host.CreateIdleClientAsync(QuotaHost.FlushEvery(10));
+        host.Flaky.HoldWrites();
 
         client.Increase(10);
-        await reached.Task.WaitAsync(ManualTime.Patience);
+        await host.Flaky.WhenWriteHeldAsync();
         client.Increase(4);
 
         // The close gives up waiting for the held write and sends its batch again; then the held write lands too.
-        host.Flaky.Hold = null;
+        host.Flaky.LetNewWritesThrough();
         await client.CloseAsync();
-        hold.SetResult();
-        await heldFinished.Task.WaitAsync(ManualTime.Patience);
+        host.Flaky.ReleaseHeldWrites();
+        await host.Flaky.WhenHeldWriteFinishedAsync();
 
         Assert.Equal(14, await host.RecordedAsync());
         var ids = host.Flaky.AddIds;

@@ -24,9 +24,7 @@ public sealed class UsageClientQuotaTests
     public async Task A_new_client_of_a_team_that_used_its_allowance_refuses_at_once()
     {
         await using var host = QuotaHost.Create(rowsAllowance: 100);
-        var first = host.CreateClient();
-        first.Increase(100);
-        await first.CloseAsync();
+        await host.RecordAsync(100);
 
         var second = await host.CreateIdleClientAsync();
         var check = await second.CheckQuotaAsync();
@@ -59,9 +57,7 @@ public sealed class UsageClientQuotaTests
         var syncing = await host.CreateIdleClientAsync();
         Assert.True(syncing.TryIncrease(10));
 
-        var other = host.CreateClient();
-        other.Increase(90);
-        await other.CloseAsync();
+        await host.RecordAsync(90);
         var check = await syncing.CheckQuotaAsync();
 
         Assert.False(check.HasQuota);
@@ -72,7 +68,7 @@ public sealed class UsageClientQuotaTests
     public async Task Rows_are_accepted_again_when_the_cycle_resets()
     {
         await using var host = QuotaHost.Create(rowsAllowance: 10);
-        var options = new UsageClientOptions { BatchLimit = 10, MinTimeBetweenFlushes = TimeSpan.Zero };
+        var options = QuotaHost.FlushEvery(10);
         var client = await host.CreateIdleClientAsync(options);
         host.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(client.TryIncrease(10));

@@ -10,7 +10,7 @@ public sealed class UsageClientRetryTests
     public async Task A_write_that_landed_but_failed_is_retried_under_the_same_id_and_counted_once()
     {
         await using var host = QuotaHost.Create(flaky: true);
-        var client = await host.CreateIdleClientAsync(new UsageClientOptions { BatchLimit = 10, MinTimeBetweenFlushes = TimeSpan.Zero });
+        var client = await host.CreateIdleClientAsync(QuotaHost.FlushEvery(10));
         host.Flaky.ApplyThenFail = 1;
 
         client.Increase(10);
@@ -111,7 +111,7 @@ public sealed class UsageClientRetryTests
     public async Task Close_stops_a_background_retry_and_resends_its_batch_once()
     {
         await using var host = QuotaHost.Create(flaky: true);
-        var client = await host.CreateIdleClientAsync(new UsageClientOptions { BatchLimit = 5, MinTimeBetweenFlushes = TimeSpan.Zero });
+        var client = await host.CreateIdleClientAsync(QuotaHost.FlushEvery(5));
         host.Flaky.ApplyThenFail = 1;
         client.Increase(5);
         await host.Time.WaitForDelayWithinAsync(TimeSpan.FromSeconds(1));
