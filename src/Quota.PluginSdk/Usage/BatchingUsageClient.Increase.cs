@@ -76,7 +76,8 @@ internal sealed partial class BatchingUsageClient
         }
 
         // A racy round-robin slot is fine: every slot holds some table's complete counter, and a miss only costs a lookup.
-        var slot = (uint)_recentNext++ % (uint)_recentTables.Length;
+        // Unchecked: the slot counter wraps around after 2^31 misses, by design.
+        var slot = unchecked((uint)_recentNext++) % (uint)_recentTables.Length;
         Volatile.Write(ref _recentTables[slot], counter);
         return counter;
     }
