@@ -29,7 +29,8 @@ public sealed class UsageClientConcurrencyTests
     {
         await using var host = QuotaHost.Create();
         var client = host.CreateClient(Busy);
-        string[] tables = ["github_issues", "github_repositories", "github_teams", "github_users"];
+        // Eight tables: more than the client's cache of recent tables, so lookups also miss and replace cache slots.
+        string[] tables = ["issues", "repositories", "teams", "users", "releases", "commits", "branches", "workflows"];
 
         await RunOnThreadsAsync(i => client.IncreaseForTable(tables[i % tables.Length], 1));
         await client.CloseAsync();
