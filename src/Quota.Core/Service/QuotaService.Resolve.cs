@@ -39,7 +39,7 @@ internal sealed partial class QuotaService
         var allowances = subject.Allowances ?? policy.Allowances;
         if (subject.Allowances is null && policy.SubjectProvider is { } provider)
         {
-            var detail = await CallProviderAsync(runtime, provider(subject.Key, cancellationToken), "SubjectProvider").ConfigureAwait(false)
+            var detail = await CallProviderAsync(runtime, provider, subject.Key, "SubjectProvider", cancellationToken).ConfigureAwait(false)
                 ?? throw new QuotaProviderException($"Quota policy '{runtime.Name}': SubjectProvider returned null for a subject. Return a QuotaSubjectDetail with the key to count under.");
             if (string.IsNullOrEmpty(detail.Key))
             {
@@ -65,7 +65,7 @@ internal sealed partial class QuotaService
                     anchor = runtime.CalendarAnchor!.Value;
                     break;
                 case QuotaAnchorMode.Function:
-                    anchor = await CallProviderAsync(runtime, policy.AnchorProvider!(key, cancellationToken), "AnchorProvider").ConfigureAwait(false);
+                    anchor = await CallProviderAsync(runtime, policy.AnchorProvider!, key, "AnchorProvider", cancellationToken).ConfigureAwait(false);
                     validUntil = Min(validUntil, now + Duration.FromTimeSpan(policy.SubjectCacheDuration));
                     break;
                 default:
@@ -99,11 +99,11 @@ internal sealed partial class QuotaService
 
     private static Instant Min(Instant a, Instant b) => a < b ? a : b;
 
-    private static async ValueTask<T> CallProviderAsync<T>(PolicyRuntime runtime, ValueTask<T> call, string name)
+    private static async ValueTask<T> CallProviderAsync<T>(PolicyRuntime runtime, Func<string, CancellationToken, ValueTask<T>> provider, string key, string name, CancellationToken cancellationToken)
     {
         try
         {
-            return await call.ConfigureAwait(false);
+            return await provider(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
