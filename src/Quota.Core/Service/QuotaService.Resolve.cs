@@ -12,22 +12,31 @@ internal sealed partial class QuotaService
     /// anchor — complete synchronously without allocating.
     /// </summary>
     private ValueTask<Resolved> ResolveAsync(PolicyRuntime runtime, QuotaSubject subject, Instant now, bool setAnchor, CancellationToken cancellationToken)
+        => TryResolveCached(runtime, subject, now, out var resolved)
+            ? new ValueTask<Resolved>(resolved)
+            : ResolveSlowAsync(runtime, subject, now, setAnchor, cancellationToken);
+
+    /// <summary>Resolves the subject from what is cached, without I/O: a calendar anchor, or a remembered subject.</summary>
+    private static bool TryResolveCached(PolicyRuntime runtime, QuotaSubject subject, Instant now, out Resolved resolved)
     {
         var policy = runtime.Policy;
         if (subject.Allowances is null && subject.Anchor is null)
         {
             if (policy.SubjectProvider is null && runtime.CalendarAnchor is { } calendar)
             {
-                return new ValueTask<Resolved>(new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, calendar, runtime.SharedCycleAt(calendar, now)));
+                resolved = new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, calendar, runtime.SharedCycleAt(calendar, now));
+                return true;
             }
 
             if (runtime.TryGetSubject(subject.Key, now, out var entry))
             {
-                return new ValueTask<Resolved>(new Resolved(entry.Key, entry.Allowances, entry.DefaultDeltas, entry.Anchor, runtime.CycleAt(ref entry.Cycle, entry.Anchor, now)));
+                resolved = new Resolved(entry.Key, entry.Allowances, entry.DefaultDeltas, entry.Anchor, runtime.CycleAt(ref entry.Cycle, entry.Anchor, now));
+                return true;
             }
         }
 
-        return ResolveSlowAsync(runtime, subject, now, setAnchor, cancellationToken);
+        resolved = default;
+        return false;
     }
 
     private async ValueTask<Resolved> ResolveSlowAsync(PolicyRuntime runtime, QuotaSubject subject, Instant now, bool setAnchor, CancellationToken cancellationToken)

@@ -48,7 +48,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
     {
         StoreArguments.Validate(counter, deltas.Span);
         cancellationToken.ThrowIfCancellationRequested();
-        var now = Tick();
+        CountOperation();
         while (true)
         {
             var entry = _counters.GetOrAdd(counter, static _ => new Counter());
@@ -59,7 +59,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
                     continue;
                 }
 
-                entry.Renew(now, expiresAt);
+                entry.Renew(_clock, expiresAt);
                 return new ValueTask<QuotaStoreResult>(entry.TryAdd(deltas.Span));
             }
         }
@@ -70,7 +70,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
     {
         StoreArguments.Validate(counter, deltas.Span);
         cancellationToken.ThrowIfCancellationRequested();
-        var now = Tick();
+        CountOperation();
         while (true)
         {
             var entry = _counters.GetOrAdd(counter, static _ => new Counter());
@@ -81,7 +81,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
                     continue;
                 }
 
-                entry.Renew(now, expiresAt);
+                entry.Renew(_clock, expiresAt);
                 return new ValueTask<QuotaAddResult>(entry.Add(deltas.Span, idempotencyId));
             }
         }
@@ -92,7 +92,8 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
     {
         StoreArguments.Validate(counter, deltas.Span);
         cancellationToken.ThrowIfCancellationRequested();
-        var now = Tick();
+        CountOperation();
+        var now = _clock.GetCurrentInstant();
         if (_counters.TryGetValue(counter, out var entry))
         {
             lock (entry.Gate)
@@ -112,7 +113,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var now = Tick();
+        var now = _clock.GetCurrentInstant();
         if (_counters.TryGetValue(counter, out var entry))
         {
             lock (entry.Gate)
@@ -196,11 +197,16 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         }
     }
 
-    private Instant Tick()
+    /// <summary>Every 1,024 writes, reads the clock and starts a background sweep when one is due.</summary>
+    private void CountOperation()
     {
+        if ((Interlocked.Increment(ref _operations) & 1023) != 0)
+        {
+            return;
+        }
+
         var now = _clock.GetCurrentInstant();
-        if ((Interlocked.Increment(ref _operations) & 1023) == 0 && now - _lastSweep >= _sweepInterval
-            && Interlocked.CompareExchange(ref _sweeping, 1, 0) == 0)
+        if (now - _lastSweep >= _sweepInterval && Interlocked.CompareExchange(ref _sweeping, 1, 0) == 0)
         {
             _lastSweep = now;
             ThreadPool.UnsafeQueueUserWorkItem(
@@ -218,7 +224,5 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
                 this,
                 preferLocal: false);
         }
-
-        return now;
     }
 }
