@@ -45,47 +45,11 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
 
     /// <inheritdoc />
     public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
-    {
-        StoreArguments.Validate(counter, deltas.Span);
-        cancellationToken.ThrowIfCancellationRequested();
-        CountOperation();
-        while (true)
-        {
-            var entry = _counters.GetOrAdd(counter, static _ => new Counter());
-            lock (entry.Gate)
-            {
-                if (entry.Removed)
-                {
-                    continue;
-                }
-
-                entry.Renew(_clock, expiresAt);
-                return new ValueTask<QuotaStoreResult>(entry.TryAdd(deltas.Span));
-            }
-        }
-    }
+        => new(Write(counter, deltas, expiresAt, idempotencyId: null, static (entry, deltas, _) => entry.TryAdd(deltas), cancellationToken));
 
     /// <inheritdoc />
     public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
-    {
-        StoreArguments.Validate(counter, deltas.Span);
-        cancellationToken.ThrowIfCancellationRequested();
-        CountOperation();
-        while (true)
-        {
-            var entry = _counters.GetOrAdd(counter, static _ => new Counter());
-            lock (entry.Gate)
-            {
-                if (entry.Removed)
-                {
-                    continue;
-                }
-
-                entry.Renew(_clock, expiresAt);
-                return new ValueTask<QuotaAddResult>(entry.Add(deltas.Span, idempotencyId));
-            }
-        }
-    }
+        => new(Write(counter, deltas, expiresAt, idempotencyId, static (entry, deltas, id) => entry.Add(deltas, id), cancellationToken));
 
     /// <inheritdoc />
     public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default)
@@ -155,6 +119,33 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         StoreArguments.ValidateSubject(policy, key);
         cancellationToken.ThrowIfCancellationRequested();
         return new ValueTask<Instant?>(_anchors.TryGetValue((policy, key), out var anchor) ? anchor : null);
+    }
+
+    /// <summary>Runs a write on the counter under its lock, creating the counter when absent and renewing it when expired.</summary>
+    private TResult Write<TResult>(
+        QuotaCounterKey counter,
+        ReadOnlyMemory<QuotaMeterDelta> deltas,
+        Instant expiresAt,
+        string? idempotencyId,
+        Func<Counter, ReadOnlySpan<QuotaMeterDelta>, string?, TResult> write,
+        CancellationToken cancellationToken)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        cancellationToken.ThrowIfCancellationRequested();
+        CountOperation();
+        while (true)
+        {
+            var entry = _counters.GetOrAdd(counter, static _ => new Counter());
+            lock (entry.Gate)
+            {
+                // A counter the sweep or a reset removed after we found it: start over on a fresh one.
+                if (!entry.Removed)
+                {
+                    entry.Renew(_clock, expiresAt);
+                    return write(entry, deltas.Span, idempotencyId);
+                }
+            }
+        }
     }
 
     /// <summary>Deletes every counter whose expiry has passed.</summary>
