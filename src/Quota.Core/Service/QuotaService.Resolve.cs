@@ -5,7 +5,12 @@ namespace Quota;
 internal sealed partial class QuotaService
 {
     /// <summary>A subject resolved for one call: the key to count under, its allowances, anchor and current cycle.</summary>
-    private readonly record struct Resolved(string Key, IReadOnlyDictionary<string, long> Allowances, QuotaMeterDelta[] DefaultDeltas, Instant Anchor, QuotaCycle Cycle);
+    private readonly record struct Resolved(string Key, IReadOnlyDictionary<string, long> Allowances, QuotaMeterDelta[] DefaultDeltas, CycleBox Box)
+    {
+        public Instant Anchor => Box.Anchor;
+
+        public QuotaCycle Cycle => Box.Cycle;
+    }
 
     /// <summary>
     /// Resolves the subject. The common cases — calendar anchor with the policy's allowances, or a cached first-use
@@ -24,13 +29,13 @@ internal sealed partial class QuotaService
         {
             if (policy.SubjectProvider is null && runtime.CalendarAnchor is { } calendar)
             {
-                resolved = new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, calendar, runtime.SharedCycleAt(calendar, now));
+                resolved = new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, runtime.SharedCycleAt(calendar, now));
                 return true;
             }
 
             if (runtime.TryGetSubject(subject.Key, now, out var entry))
             {
-                resolved = new Resolved(entry.Key, entry.Allowances, entry.DefaultDeltas, entry.Anchor, runtime.CycleAt(ref entry.Cycle, entry.Anchor, now));
+                resolved = new Resolved(entry.Key, entry.Allowances, entry.DefaultDeltas, runtime.CycleAt(ref entry.Cycle, entry.Anchor, now));
                 return true;
             }
         }
@@ -96,14 +101,15 @@ internal sealed partial class QuotaService
         }
 
         var deltas = ReferenceEquals(allowances, policy.Allowances) ? runtime.DefaultDeltas : QuotaDeltas.Build(allowances, amounts: null);
-        var cycle = QuotaCycle.Containing(anchor, policy.Period, now, policy.Zone);
+        var box = runtime.NewCycle(anchor, now);
         if (cacheable && anchored && (validUntil == Instant.MaxValue || policy.SubjectCacheDuration > TimeSpan.Zero))
         {
             var entry = new SubjectEntry(key, anchor, allowances, deltas, validUntil);
+            entry.Cycle = box;
             runtime.RememberSubject(subject.Key, entry);
         }
 
-        return new Resolved(key, allowances, deltas, anchor, cycle);
+        return new Resolved(key, allowances, deltas, box);
     }
 
     private static Instant Min(Instant a, Instant b) => a < b ? a : b;

@@ -11,7 +11,6 @@ internal sealed partial class QuotaService : IQuotaService
     private readonly IQuotaStore _store;
     private readonly IClock _clock;
     private readonly QuotaMetrics _metrics;
-    private readonly Duration _retention;
 
     public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics)
     {
@@ -32,13 +31,13 @@ internal sealed partial class QuotaService : IQuotaService
             pair => pair.Key,
             pair => new PolicyRuntime(
                 new QuotaPolicy(pair.Key, pair.Value, QuotaPeriod.Parse(pair.Value.Period!), DateTimeZoneProviders.Tzdb[pair.Value.TimeZone.Trim()]),
-                value.MaxCachedSubjects),
+                value.MaxCachedSubjects,
+                Duration.FromTimeSpan(value.ExpiredCounterRetention)),
             StringComparer.OrdinalIgnoreCase);
         Policies = _policies.Values.Select(r => r.Policy).ToArray();
         _store = store;
         _clock = clock;
         _metrics = metrics;
-        _retention = Duration.FromTimeSpan(value.ExpiredCounterRetention);
     }
 
     public IReadOnlyCollection<QuotaPolicy> Policies { get; }
@@ -76,7 +75,7 @@ internal sealed partial class QuotaService : IQuotaService
         var cycle = resolved.Cycle;
         var result = await GuardAsync(
             runtime,
-            _store.AddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, cycle.Start), deltas, cycle.End + _retention, idempotencyId, cancellationToken),
+            _store.AddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, cycle.Start), deltas, resolved.Box.ExpiresAt, idempotencyId, cancellationToken),
             cancellationToken).ConfigureAwait(false);
         if (result.Applied)
         {
@@ -134,11 +133,11 @@ internal sealed partial class QuotaService : IQuotaService
             ValueTask<QuotaStoreResult> call;
             try
             {
-                call = _store.TryAddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), deltas, resolved.Cycle.End + _retention, cancellationToken);
+                call = _store.TryAddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), deltas, resolved.Box.ExpiresAt, cancellationToken);
             }
             catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
             {
-                return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Anchor, resolved.Cycle, now, AsStoreException(runtime, ex)));
+                return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex)));
             }
 
             if (call.IsCompletedSuccessfully)
@@ -161,7 +160,7 @@ internal sealed partial class QuotaService : IQuotaService
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
-            return Failed(runtime, resolved.Key, resolved.Anchor, resolved.Cycle, now, AsStoreException(runtime, ex));
+            return Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex));
         }
     }
 
@@ -176,13 +175,12 @@ internal sealed partial class QuotaService : IQuotaService
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
             // The anchor could not be read: the cycle is unknown, so report one counted from now.
-            var cycle = QuotaCycle.Containing(now, policy.Period, now, policy.Zone);
-            return Failed(runtime, subject.Key, now, cycle, now, AsStoreException(runtime, ex));
+            return Failed(runtime, subject.Key, runtime.NewCycle(now, now), now, AsStoreException(runtime, ex));
         }
 
         var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
-        var expiresAt = resolved.Cycle.End + _retention;
+        var expiresAt = resolved.Box.ExpiresAt;
         try
         {
             if (policy.Enforcement == QuotaEnforcement.Shadow)
@@ -195,7 +193,7 @@ internal sealed partial class QuotaService : IQuotaService
                     _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[over].Meter), new("quota.enforcement", "shadow"));
                 }
 
-                return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Anchor, resolved.Cycle, now, deltas, added.Values, over);
+                return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Box, now, deltas, added.Values, over);
             }
 
             var result = await GuardAsync(runtime, _store.TryAddAsync(counter, deltas, expiresAt, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -203,7 +201,7 @@ internal sealed partial class QuotaService : IQuotaService
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
-            return Failed(runtime, resolved.Key, resolved.Anchor, resolved.Cycle, now, AsStoreException(runtime, ex));
+            return Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex));
         }
     }
 
@@ -218,15 +216,15 @@ internal sealed partial class QuotaService : IQuotaService
             _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[result.RefusedIndex].Meter), new("quota.enforcement", "enforce"));
         }
 
-        return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, runtime.Policy, resolved.Key, resolved.Anchor, resolved.Cycle, now, deltas, result.Values, result.RefusedIndex);
+        return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, runtime.Policy, resolved.Key, resolved.Box, now, deltas, result.Values, result.RefusedIndex);
     }
 
-    private QuotaDecision Failed(PolicyRuntime runtime, string key, Instant anchor, QuotaCycle cycle, Instant now, QuotaStoreException failure)
+    private QuotaDecision Failed(PolicyRuntime runtime, string key, CycleBox cycle, Instant now, QuotaStoreException failure)
     {
         var policy = runtime.Policy;
         var open = policy.FailureMode == QuotaFailureMode.FailOpen;
         _metrics.StoreFailures.Add(1, new("quota.policy", runtime.Name), new("quota.failure_mode", open ? "fail_open" : "fail_closed"));
-        return new QuotaDecision(open ? QuotaOutcome.FailedOpen : QuotaOutcome.FailedClosed, policy, key, anchor, cycle, now, ReadOnlyMemory<QuotaMeterDelta>.Empty, default, -1, failure);
+        return new QuotaDecision(open ? QuotaOutcome.FailedOpen : QuotaOutcome.FailedClosed, policy, key, cycle, now, [], default, -1, failure);
     }
 
     private static int FirstOver(QuotaMeterDelta[] deltas, QuotaCounterValues after)
