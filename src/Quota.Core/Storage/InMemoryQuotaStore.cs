@@ -15,7 +15,7 @@ namespace Quota;
 /// </remarks>
 public sealed partial class InMemoryQuotaStore : IQuotaStore
 {
-    private readonly ConcurrentDictionary<QuotaCounterKey, Counter> _counters = new();
+    private readonly ConcurrentDictionary<QuotaCounterKey, Counter> _counters = new(CounterKeyComparer.Instance);
     private readonly ConcurrentDictionary<(string Policy, string Key), Instant> _anchors = new();
     private readonly IClock _clock;
     private readonly Duration _sweepInterval;
