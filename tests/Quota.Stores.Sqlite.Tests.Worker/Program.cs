@@ -5,7 +5,9 @@ using Quota;
 using Quota.Tests.Worker;
 
 // Usage: Worker <mode> <database> <policy> <subject> <clock unix ticks> [count] [limit] [callers]
-//   consume: `callers` tasks share `count` TryConsumeAsync calls against an allowance of `limit`; prints "granted N".
+//   consume: `callers` tasks share `count` consumes of requests = 1 and tokens = 2, each one all-or-nothing transaction;
+//            tokens (allowance 2 * `limit`) run out while requests (allowance 10 * `limit`) still have room, so a
+//            refused consume must undo the requests it already added. Prints "granted N" (N = `limit` when exact).
 //   record:  `callers` tasks share `count` RecordAsync calls of rows = 3; prints "recorded N".
 //   stream:  consumes one by one until killed, printing "try I" before and "ack I" after each allowed consume.
 // Each mode prints "ready" once the store is open, then waits for a line on stdin before it starts.
@@ -25,7 +27,8 @@ services.AddQuota()
     {
         p.Period = "monthly";
         p.AnchorMode = QuotaAnchorMode.Calendar;
-        p.Allowances["requests"] = limit;
+        p.Allowances["requests"] = limit == long.MaxValue / 2 ? limit : limit * 10;
+        p.Allowances["tokens"] = limit == long.MaxValue / 2 ? limit : limit * 2;
     })
     .UseSqliteStore($"Data Source={database}");
 await using var provider = services.BuildServiceProvider();
@@ -43,11 +46,12 @@ switch (mode)
     {
         long granted = 0;
         var next = 0;
+        var amounts = new Dictionary<string, long> { ["requests"] = 1, ["tokens"] = 2 };
         await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref next) <= count)
             {
-                var decision = await quota.TryConsumeAsync(policy, subject);
+                var decision = await quota.TryConsumeAsync(policy, subject, amounts);
                 if (decision.Outcome == QuotaOutcome.Allowed)
                 {
                     Interlocked.Increment(ref granted);
