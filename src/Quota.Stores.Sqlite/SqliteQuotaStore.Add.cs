@@ -29,9 +29,9 @@ public sealed partial class SqliteQuotaStore
     }
 
     /// <summary>
-    /// Adds the deltas all-or-nothing. The usual consume — one meter of a live counter — is one conditional statement;
-    /// everything else is one <c>BEGIN IMMEDIATE</c> transaction that renews the counter, records the idempotency id and
-    /// adds each delta, rolling back when one does not fit.
+    /// Adds the deltas all-or-nothing. The usual consume — up to <see cref="SqliteSql.MaxLiveMeters"/> existing meters of a
+    /// live counter — is one conditional statement; everything else is one <c>BEGIN IMMEDIATE</c> transaction that renews
+    /// the counter, records the idempotency id and adds each delta, rolling back when one does not fit.
     /// </summary>
     /// <returns>The result; not applied with index -1 when the idempotency id had been applied before.</returns>
     private QuotaStoreResult AddCore(SqliteSession writer, in AddCall call)
@@ -39,28 +39,30 @@ public sealed partial class SqliteQuotaStore
         var deltas = call.Deltas.Span;
         var now = Now();
         var expires = call.ExpiresAt.ToUnixTimeTicks();
-        if (deltas.Length == 1 && call.IdempotencyId is null
-            && SqliteCounters.TryIncrementLive(writer, call.Counter, deltas[0], Room(deltas[0], call.Limited), now, expires, out var single))
+        if (call.IdempotencyId is null)
         {
-            return new QuotaStoreResult(true, -1, new QuotaCounterValues(single));
+            if (deltas.Length == 1)
+            {
+                if (SqliteCounters.TryIncrementLive(writer, call.Counter, deltas[0], SqliteCounters.Room(deltas[0], call.Limited), now, expires, out var single))
+                {
+                    return new QuotaStoreResult(true, -1, new QuotaCounterValues(single));
+                }
+            }
+            else if (deltas.Length <= SqliteSql.MaxLiveMeters)
+            {
+                var live = new long[deltas.Length];
+                if (SqliteCounters.TryIncrementAllLive(writer, call.Counter, deltas, call.Limited, now, expires, live))
+                {
+                    return new QuotaStoreResult(true, -1, new QuotaCounterValues(live));
+                }
+            }
         }
 
         var values = new long[deltas.Length];
         writer.Begin();
         try
         {
-            var first = 0;
-            if (deltas.Length > 1 && call.IdempotencyId is null
-                && SqliteCounters.TryIncrementLive(writer, call.Counter, deltas[0], Room(deltas[0], call.Limited), now, expires, out values[0]))
-            {
-                // The counter is live and needs no renewal: the rest are plain conditional upserts.
-                first = 1;
-            }
-            else
-            {
-                SqliteCounters.Renew(writer, call.Counter, now, expires);
-            }
-
+            SqliteCounters.Renew(writer, call.Counter, now, expires);
             if (call.IdempotencyId is { } id && !SqliteCounters.TryRecordId(writer, call.Counter, id))
             {
                 ReadMeters(writer, call.Counter, deltas, values, from: 0);
@@ -68,9 +70,9 @@ public sealed partial class SqliteQuotaStore
                 return new QuotaStoreResult(false, -1, ToValues(values));
             }
 
-            for (var i = first; i < deltas.Length; i++)
+            for (var i = 0; i < deltas.Length; i++)
             {
-                if (!SqliteCounters.TryIncrement(writer, call.Counter, deltas[i], Room(deltas[i], call.Limited), out values[i]))
+                if (!SqliteCounters.TryIncrement(writer, call.Counter, deltas[i], SqliteCounters.Room(deltas[i], call.Limited), out values[i]))
                 {
                     var refused = Refuse(writer, call, values, i);
                     writer.Rollback();
@@ -113,21 +115,6 @@ public sealed partial class SqliteQuotaStore
         {
             values[i] = SqliteCounters.ReadMeter(session, counter, deltas[i].Meter);
         }
-    }
-
-    /// <summary>
-    /// The largest usage the delta may be added to: within the limit (<see cref="QuotaMeterDelta.Fits"/>) when limits
-    /// apply, and always without passing <see cref="long.MaxValue"/> (SQLite would silently turn the sum into a float).
-    /// </summary>
-    private static long Room(in QuotaMeterDelta delta, bool limited)
-    {
-        var room = long.MaxValue - delta.Amount;
-        if (limited && delta.Limit is { } limit)
-        {
-            room = Math.Min(room, limit - Math.Max(delta.Amount, 1));
-        }
-
-        return room;
     }
 
     private static QuotaCounterValues ToValues(long[] values) => values.Length == 1 ? new QuotaCounterValues(values[0]) : new QuotaCounterValues(values);

@@ -19,6 +19,44 @@ internal static class SqliteCounters
             .Bind(7, expires)
             .TryReadInt64(out value);
 
+    /// <summary>
+    /// The one-statement consume of 2 to <see cref="SqliteSql.MaxLiveMeters"/> meters, all or nothing: <see langword="false"/>
+    /// (nothing changed) unless every meter exists with room in a live counter that needs no renewal.
+    /// </summary>
+    public static bool TryIncrementAllLive(SqliteSession session, in QuotaCounterKey counter, ReadOnlySpan<QuotaMeterDelta> deltas, bool limited, long now, long expires, long[] values)
+    {
+        var statement = session[SqliteSql.IncrementAllLive[deltas.Length - 2]].BindCounter(counter).Bind(3, now).Bind(4, expires);
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            statement.Bind(5 + (3 * i), deltas[i].Meter).Bind(6 + (3 * i), deltas[i].Amount).Bind(7 + (3 * i), Room(deltas[i], limited));
+        }
+
+        using var reader = statement.Query();
+        var changed = 0;
+        while (reader.Read())
+        {
+            values[reader.GetInt32(0)] = reader.GetInt64(1);
+            changed++;
+        }
+
+        return changed == deltas.Length;
+    }
+
+    /// <summary>
+    /// The largest usage a delta may be added to: within the limit (<see cref="QuotaMeterDelta.Fits"/>) when limits
+    /// apply, and always without passing <see cref="long.MaxValue"/> (SQLite would silently turn the sum into a float).
+    /// </summary>
+    public static long Room(in QuotaMeterDelta delta, bool limited)
+    {
+        var room = long.MaxValue - delta.Amount;
+        if (limited && delta.Limit is { } limit)
+        {
+            room = Math.Min(room, limit - Math.Max(delta.Amount, 1));
+        }
+
+        return room;
+    }
+
     /// <summary>Adds to a meter of a counter renewed in the current transaction, creating the meter, when it has room.</summary>
     public static bool TryIncrement(SqliteSession session, in QuotaCounterKey counter, in QuotaMeterDelta delta, long room, out long value)
     {

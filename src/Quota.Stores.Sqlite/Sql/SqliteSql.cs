@@ -100,8 +100,35 @@ internal static class SqliteSql
 
     public static readonly SqlText PurgeCounters = new(18, Purge("quota_counters"), "$now", "$limit");
 
+    /// <summary>The most meters <see cref="IncrementAllLive"/> handles in one statement; consumes of more take the transactional path.</summary>
+    public const int MaxLiveMeters = 4;
+
+    /// <summary>
+    /// The multi-meter hot path, a whole consume of 2 to <see cref="MaxLiveMeters"/> meters in one statement (at index
+    /// meters - 2): adds to every meter when every meter exists and has room and the counter is live and needs no
+    /// renewal, else changes nothing and returns no row. SQL evaluates the whole WHERE clause against the rows as they
+    /// were before the statement (SQLite identifies every row first when the clause holds a subquery), so the check
+    /// covers all meters before any is changed. Returns each changed meter's delta index and new value.
+    /// </summary>
+    public static readonly SqlText[] IncrementAllLive = [.. Enumerable.Range(2, MaxLiveMeters - 1).Select(meters => AllLive(17 + meters, meters))];
+
     /// <summary>The number of statements, i.e. the size of a connection's cache.</summary>
-    public const int Count = 19;
+    public const int Count = 19 + MaxLiveMeters - 1;
+
+    /// <summary>Builds <see cref="IncrementAllLive"/> for <paramref name="meters"/> meters; parameters 5 + 3i to 7 + 3i are meter i's name, amount and room.</summary>
+    private static SqlText AllLive(int id, int meters)
+    {
+        var indexes = Enumerable.Range(0, meters).ToArray();
+        var amount = string.Concat(indexes.Select(i => $" WHEN $m{i} THEN $a{i}"));
+        var index = string.Concat(indexes.Select(i => $" WHEN $m{i} THEN {i}"));
+        var names = string.Join(", ", indexes.Select(i => $"$m{i}"));
+        var room = string.Join(" OR ", indexes.Select(i => $"(m.meter = $m{i} AND m.value <= $r{i})"));
+        var sql = $"UPDATE quota_meters SET value = value + (CASE meter{amount} END) WHERE {Counter} AND meter IN ({names}) "
+            + $"AND (SELECT count(*) FROM quota_meters m WHERE m.policy = $policy AND m.subject = $subject AND m.cycle_start = $cycle AND ({room})) = {meters} "
+            + $"AND {LiveCounter} AND c.expires_at >= $expires) RETURNING CASE meter{index} END, value";
+        string[] parameters = ["$policy", "$subject", "$cycle", "$now", "$expires", .. indexes.SelectMany(i => new[] { $"$m{i}", $"$a{i}", $"$r{i}" })];
+        return new SqlText(id, sql, parameters);
+    }
 
     /// <summary>Deletes the rows of at most <c>$limit</c> expired counters, the same ones in each table within one transaction.</summary>
     private static string Purge(string table)
