@@ -4,11 +4,9 @@ using Quota.Tests.Support;
 namespace Quota.Tests;
 
 /// <summary>Many callers of one process, through the service, over two app instances (two containers, two stores) on one file.</summary>
-public sealed class SqliteQuotaStoreConcurrencyTests : IDisposable
+public sealed class SqliteQuotaStoreConcurrencyTests : SqliteFileTest
 {
     private const int Callers = 64;
-    private readonly TempDatabase _database = new();
-    private readonly FakeClock _clock = FakeClock.Default();
 
     [Fact]
     public async Task Sixty_four_callers_on_two_instances_are_granted_exactly_the_allowance()
@@ -69,12 +67,10 @@ public sealed class SqliteQuotaStoreConcurrencyTests : IDisposable
         Assert.Equal(Callers * 5, (await instances[1].GetUsageAsync("api", "refunds")).Meters["requests"]);
     }
 
-    public void Dispose() => _database.Dispose();
-
     private ServiceProvider Instance(long allowance)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IClock>(_clock);
+        services.AddSingleton<IClock>(Clock);
         services.AddQuota()
             .AddPolicy("api", p =>
             {
@@ -82,7 +78,7 @@ public sealed class SqliteQuotaStoreConcurrencyTests : IDisposable
                 p.Allowances["requests"] = allowance;
                 p.StoreTimeout = TimeSpan.FromSeconds(60);
             })
-            .UseSqliteStore(_database.ConnectionString);
+            .UseSqliteStore(Database.ConnectionString);
         return services.BuildServiceProvider();
     }
 }

@@ -4,10 +4,8 @@ using Quota.Tests.Support;
 
 namespace Quota.Tests.Connections;
 
-public sealed class SqliteDatabaseTests : IDisposable
+public sealed class SqliteDatabaseTests : SqliteFileTest
 {
-    private readonly TempDatabase _database = new();
-    private readonly FakeClock _clock = FakeClock.Default();
 
     /// <summary>
     /// SQLite really refuses writes here (the tests run as root, which ignores file permissions, so the file is opened
@@ -18,37 +16,29 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task A_read_only_file_is_refused_before_anything_is_written()
     {
-        using (var store = new SqliteQuotaStore(_database.ConnectionString, _clock))
-        {
-            await store.AddAsync(new QuotaCounterKey("p", "k", _clock.Now), new[] { new QuotaMeterDelta("rows", 5) }, _clock.Now + Duration.FromHours(1));
-        }
+        await SeedAsync();
 
-        var before = await File.ReadAllBytesAsync(_database.FilePath);
-        Assert.True(SqliteDataFile.TryParse(_database.ConnectionString + ";Mode=ReadOnly", out var file, out _));
+        var before = await File.ReadAllBytesAsync(Database.FilePath);
+        Assert.True(SqliteDataFile.TryParse(Database.ConnectionString + ";Mode=ReadOnly", out var file, out _));
         var database = new SqliteDatabase(file!, new SqliteQuotaStoreOptions(), NullLogger.Instance);
 
         var error = Assert.Throws<QuotaStoreException>(() => database.OpenWriter());
 
-        Assert.Contains(_database.FilePath, error.Message);
+        Assert.Contains(Database.FilePath, error.Message);
         Assert.Contains("read-only", error.Message);
         Assert.Contains("Remove Mode=ReadOnly", error.Message);
-        Assert.Equal(before, await File.ReadAllBytesAsync(_database.FilePath));
+        Assert.Equal(before, await File.ReadAllBytesAsync(Database.FilePath));
     }
 
     [Fact]
     public async Task Readers_cannot_write()
     {
-        using (var store = new SqliteQuotaStore(_database.ConnectionString, _clock))
-        {
-            await store.AddAsync(new QuotaCounterKey("p", "k", _clock.Now), new[] { new QuotaMeterDelta("rows", 5) }, _clock.Now + Duration.FromHours(1));
-        }
+        await SeedAsync();
 
-        Assert.True(SqliteDataFile.TryParse(_database.ConnectionString, out var file, out _));
+        Assert.True(SqliteDataFile.TryParse(Database.ConnectionString, out var file, out _));
         using var reader = new SqliteDatabase(file!, new SqliteQuotaStoreOptions(), NullLogger.Instance).OpenReader();
 
         Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => reader.ExecuteNonQuery("DELETE FROM quota_meters"));
-        Assert.Equal(1, _database.Scalar("SELECT count(*) FROM quota_meters"));
+        Assert.Equal(1, Database.Scalar("SELECT count(*) FROM quota_meters"));
     }
-
-    public void Dispose() => _database.Dispose();
 }

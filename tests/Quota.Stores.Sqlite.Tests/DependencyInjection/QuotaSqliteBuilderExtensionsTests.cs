@@ -6,24 +6,22 @@ using Quota.Tests.Support;
 
 namespace Quota.Tests.DependencyInjection;
 
-public sealed class QuotaSqliteBuilderExtensionsTests : IDisposable
+public sealed class QuotaSqliteBuilderExtensionsTests : SqliteFileTest
 {
-    private readonly TempDatabase _database = new();
-    private readonly FakeClock _clock = FakeClock.Default();
 
     [Fact]
     public async Task UseSqliteStore_keeps_usage_across_a_restart()
     {
-        await using (var first = Provider(b => b.UseSqliteStore(_database.ConnectionString)))
+        await using (var first = Provider(b => b.UseSqliteStore(Database.ConnectionString)))
         {
             var store = first.GetRequiredService<IQuotaStore>();
-            Assert.Equal(_database.FilePath, Assert.IsType<SqliteQuotaStore>(store).FilePath);
+            Assert.Equal(Database.FilePath, Assert.IsType<SqliteQuotaStore>(store).FilePath);
             var quota = first.GetRequiredService<IQuotaService>();
             Assert.True((await quota.TryConsumeAsync("api", "alice")).IsAllowed);
             Assert.True((await quota.TryConsumeAsync("api", "alice")).IsAllowed);
         }
 
-        await using var restarted = Provider(b => b.UseSqliteStore(_database.ConnectionString));
+        await using var restarted = Provider(b => b.UseSqliteStore(Database.ConnectionString));
         var usage = await restarted.GetRequiredService<IQuotaService>().GetUsageAsync("api", "alice");
         Assert.Equal(2, usage.Meters["requests"]);
         Assert.False((await restarted.GetRequiredService<IQuotaService>().TryConsumeAsync("api", "alice")).IsAllowed);
@@ -35,7 +33,7 @@ public sealed class QuotaSqliteBuilderExtensionsTests : IDisposable
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Quota:Sqlite:ConnectionString"] = _database.ConnectionString,
+                ["Quota:Sqlite:ConnectionString"] = Database.ConnectionString,
                 ["Quota:Sqlite:Synchronous"] = "Full",
                 ["Quota:Sqlite:BusyTimeout"] = "00:00:02",
                 ["Quota:Sqlite:PurgeBatchSize"] = "100",
@@ -45,7 +43,7 @@ public sealed class QuotaSqliteBuilderExtensionsTests : IDisposable
         await using var provider = Provider(b => b.UseSqliteStore(configuration.GetSection("Quota:Sqlite")));
 
         var options = provider.GetRequiredService<IOptions<SqliteQuotaStoreOptions>>().Value;
-        Assert.Equal(_database.ConnectionString, options.ConnectionString);
+        Assert.Equal(Database.ConnectionString, options.ConnectionString);
         Assert.Equal(SqliteQuotaSynchronousMode.Full, options.Synchronous);
         Assert.Equal(TimeSpan.FromSeconds(2), options.BusyTimeout);
         Assert.Equal(100, options.PurgeBatchSize);
@@ -57,19 +55,19 @@ public sealed class QuotaSqliteBuilderExtensionsTests : IDisposable
     {
         await using var provider = Provider(b => b.UseSqliteStore(o =>
         {
-            o.ConnectionString = _database.ConnectionString;
+            o.ConnectionString = Database.ConnectionString;
             o.MaxReadConnections = 2;
         }));
 
         Assert.Equal(2, provider.GetRequiredService<IOptions<SqliteQuotaStoreOptions>>().Value.MaxReadConnections);
         Assert.True((await provider.GetRequiredService<IQuotaService>().TryConsumeAsync("api", "carol")).IsAllowed);
-        Assert.Equal(1, _database.Scalar("SELECT value FROM quota_meters WHERE subject = 'carol'"));
+        Assert.Equal(1, Database.Scalar("SELECT value FROM quota_meters WHERE subject = 'carol'"));
     }
 
     [Fact]
     public async Task Bad_options_stop_the_application_at_start_up_with_every_problem()
     {
-        var missing = Path.Combine(_database.Folder, "missing", "quota.db");
+        var missing = Path.Combine(Database.Folder, "missing", "quota.db");
         await using var provider = Provider(b => b.UseSqliteStore(o =>
         {
             o.ConnectionString = $"Data Source={missing}";
@@ -82,12 +80,10 @@ public sealed class QuotaSqliteBuilderExtensionsTests : IDisposable
         Assert.Contains("PurgeBatchSize", error.Message);
     }
 
-    public void Dispose() => _database.Dispose();
-
     private ServiceProvider Provider(Action<QuotaBuilder> useStore)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IClock>(_clock);
+        services.AddSingleton<IClock>(Clock);
         useStore(services.AddQuota().AddPolicy("api", QuotaPeriod.Monthly, ("requests", 2)));
         return services.BuildServiceProvider();
     }

@@ -4,15 +4,13 @@ using Quota.Tests.Support;
 
 namespace Quota.Tests.Options;
 
-public sealed class SqliteQuotaStoreOptionsValidatorTests : IDisposable
+public sealed class SqliteQuotaStoreOptionsValidatorTests : SqliteFileTest
 {
-    private readonly TempDatabase _database = new();
-    private readonly FakeClock _clock = FakeClock.Default();
 
     [Fact]
     public void Valid_options_pass()
     {
-        var result = new SqliteQuotaStoreOptionsValidator().Validate(null, new SqliteQuotaStoreOptions { ConnectionString = _database.ConnectionString });
+        var result = new SqliteQuotaStoreOptionsValidator().Validate(null, new SqliteQuotaStoreOptions { ConnectionString = Database.ConnectionString });
 
         Assert.True(result.Succeeded);
     }
@@ -20,27 +18,27 @@ public sealed class SqliteQuotaStoreOptionsValidatorTests : IDisposable
     [Fact]
     public void A_file_in_a_missing_folder_is_refused_naming_the_path_and_nothing_is_created()
     {
-        var folder = Path.Combine(_database.Folder, "no", "such", "folder");
+        var folder = Path.Combine(Database.Folder, "no", "such", "folder");
         var path = Path.Combine(folder, "quota.db");
 
-        var error = Assert.Throws<OptionsValidationException>(() => new SqliteQuotaStore($"Data Source={path}", _clock));
+        var error = Assert.Throws<OptionsValidationException>(() => new SqliteQuotaStore($"Data Source={path}", Clock));
 
         Assert.Contains(path, error.Message);
         Assert.Contains($"the folder '{folder}' does not exist", error.Message);
         Assert.Contains("Create the folder first", error.Message);
-        Assert.False(Directory.Exists(Path.Combine(_database.Folder, "no")));
+        Assert.False(Directory.Exists(Path.Combine(Database.Folder, "no")));
     }
 
     [Fact]
     public async Task A_folder_removed_after_start_up_is_a_clear_error_and_is_not_recreated()
     {
-        var folder = Path.Combine(_database.Folder, "data");
+        var folder = Path.Combine(Database.Folder, "data");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "quota.db");
-        using var store = new SqliteQuotaStore($"Data Source={path}", _clock);
+        using var store = new SqliteQuotaStore($"Data Source={path}", Clock);
         Directory.Delete(folder);
 
-        var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(new QuotaCounterKey("p", "k", _clock.Now), new[] { new QuotaMeterDelta("requests", 1) }, _clock.Now + Duration.FromHours(1)));
+        var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(new QuotaCounterKey("p", "k", Clock.Now), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
 
         Assert.Contains(path, error.Message);
         Assert.Contains("does not exist", error.Message);
@@ -50,10 +48,10 @@ public sealed class SqliteQuotaStoreOptionsValidatorTests : IDisposable
     [Fact]
     public void Read_only_mode_is_refused_because_the_store_must_write()
     {
-        var error = Assert.Throws<OptionsValidationException>(() => new SqliteQuotaStore(_database.ConnectionString + ";Mode=ReadOnly", _clock));
+        var error = Assert.Throws<OptionsValidationException>(() => new SqliteQuotaStore(Database.ConnectionString + ";Mode=ReadOnly", Clock));
 
         Assert.Contains("Mode=ReadOnly", error.Message);
-        Assert.Contains(_database.FilePath, error.Message);
+        Assert.Contains(Database.FilePath, error.Message);
     }
 
     [Theory]
@@ -75,7 +73,7 @@ public sealed class SqliteQuotaStoreOptionsValidatorTests : IDisposable
     {
         var options = new SqliteQuotaStoreOptions
         {
-            ConnectionString = _database.ConnectionString,
+            ConnectionString = Database.ConnectionString,
             Synchronous = (SqliteQuotaSynchronousMode)7,
             BusyTimeout = TimeSpan.Zero,
             MaxReadConnections = 0,
@@ -92,6 +90,4 @@ public sealed class SqliteQuotaStoreOptionsValidatorTests : IDisposable
         Assert.Contains("PurgeEveryWrites", result.FailureMessage);
         Assert.Contains("PurgeBatchSize", result.FailureMessage);
     }
-
-    public void Dispose() => _database.Dispose();
 }

@@ -8,10 +8,9 @@ namespace Quota.Tests.Processes;
 /// Several OS processes on one file, like two instances of an app on one host: each test starts the worker
 /// (tests/Quota.Stores.Sqlite.Tests.Worker) with <c>dotnet</c>, and kills it in a finally block whatever happens.
 /// </summary>
-public sealed class SqliteQuotaStoreProcessTests : IDisposable
+public sealed class SqliteQuotaStoreProcessTests : SqliteFileTest
 {
     private static readonly Instant Now = Instant.FromUtc(2026, 1, 15, 12, 0);
-    private readonly TempDatabase _database = new();
 
     [Fact]
     public async Task Two_processes_consuming_two_meters_of_one_file_are_granted_exactly_the_allowance()
@@ -106,8 +105,6 @@ public sealed class SqliteQuotaStoreProcessTests : IDisposable
         Assert.InRange(counted, acknowledged, attempted);
     }
 
-    public void Dispose() => _database.Dispose();
-
     private static void Count(string line, ref long acknowledged, ref long attempted)
     {
         if (line.StartsWith("ack ", StringComparison.Ordinal))
@@ -130,7 +127,7 @@ public sealed class SqliteQuotaStoreProcessTests : IDisposable
     private Task<WorkerProcess> StartAsync(string mode, string subject, int count = 0, long allowance = long.MaxValue / 2)
         => WorkerProcess.StartAsync(
             mode,
-            _database.FilePath,
+            Database.FilePath,
             "api",
             subject,
             Now.ToUnixTimeTicks().ToString(CultureInfo.InvariantCulture),
@@ -149,7 +146,7 @@ public sealed class SqliteQuotaStoreProcessTests : IDisposable
                 p.Period = "monthly";
                 p.AnchorMode = QuotaAnchorMode.Calendar;
             })
-            .UseSqliteStore(_database.ConnectionString);
+            .UseSqliteStore(Database.ConnectionString);
         await using var provider = services.BuildServiceProvider();
         var usage = await provider.GetRequiredService<IQuotaService>().GetUsageAsync("api", subject);
         return usage.Meters.TryGetValue(meter, out var value) ? value : 0;

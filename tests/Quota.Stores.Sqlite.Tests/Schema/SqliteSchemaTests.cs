@@ -3,23 +3,18 @@ using Quota.Tests.Support;
 
 namespace Quota.Tests.Schema;
 
-public sealed class SqliteSchemaTests : IDisposable
+public sealed class SqliteSchemaTests : SqliteFileTest
 {
-    private readonly TempDatabase _database = new();
-    private readonly FakeClock _clock = FakeClock.Default();
 
     [Fact]
     public async Task A_new_file_gets_the_current_schema_in_WAL_mode()
     {
-        using (var store = new SqliteQuotaStore(_database.ConnectionString, _clock))
-        {
-            await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, _clock.Now + Duration.FromHours(1));
-        }
+        await SeedAsync();
 
-        Assert.Equal(SqliteSchema.CurrentVersion, _database.Scalar("PRAGMA user_version"));
-        Assert.Equal(SqliteSchema.ApplicationId, _database.Scalar("PRAGMA application_id"));
-        Assert.Equal(4, _database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
-        using var connection = _database.OpenRaw();
+        Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
+        Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
+        Assert.Equal(4, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        using var connection = Database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
@@ -28,26 +23,26 @@ public sealed class SqliteSchemaTests : IDisposable
     [Fact]
     public async Task An_empty_file_is_given_the_schema()
     {
-        await File.WriteAllBytesAsync(_database.FilePath, []);
-        using var store = new SqliteQuotaStore(_database.ConnectionString, _clock);
+        await File.WriteAllBytesAsync(Database.FilePath, []);
+        using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
 
-        var result = await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1, 5) }, _clock.Now + Duration.FromHours(1));
+        var result = await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1, 5) }, Clock.Now + Duration.FromHours(1));
 
         Assert.True(result.Applied);
-        Assert.Equal(SqliteSchema.CurrentVersion, _database.Scalar("PRAGMA user_version"));
+        Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
     }
 
     [Fact]
     public async Task Stores_racing_to_create_one_file_create_it_once()
     {
-        var stores = Enumerable.Range(0, 8).Select(_ => new SqliteQuotaStore(_database.ConnectionString, _clock)).ToArray();
+        var stores = Enumerable.Range(0, 8).Select(_ => new SqliteQuotaStore(Database.ConnectionString, Clock)).ToArray();
         try
         {
             var counter = Counter();
-            await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.AddAsync(counter, new[] { new QuotaMeterDelta("rows", 2) }, _clock.Now + Duration.FromHours(1)))));
+            await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.AddAsync(counter, new[] { new QuotaMeterDelta("rows", 2) }, Clock.Now + Duration.FromHours(1)))));
 
             Assert.Equal(16, (await stores[0].ReadAsync(counter))["rows"]);
-            Assert.Equal(SqliteSchema.CurrentVersion, _database.Scalar("PRAGMA user_version"));
+            Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         }
         finally
         {
@@ -61,23 +56,20 @@ public sealed class SqliteSchemaTests : IDisposable
     [Fact]
     public async Task A_file_of_a_newer_schema_version_is_refused_and_left_untouched()
     {
-        using (var creator = new SqliteQuotaStore(_database.ConnectionString, _clock))
-        {
-            await creator.AddAsync(Counter(), new[] { new QuotaMeterDelta("rows", 2) }, _clock.Now + Duration.FromHours(1));
-        }
+        await SeedAsync();
 
-        _database.Scalar("PRAGMA user_version = 99");
-        var before = await File.ReadAllBytesAsync(_database.FilePath);
+        Database.Scalar("PRAGMA user_version = 99");
+        var before = await File.ReadAllBytesAsync(Database.FilePath);
 
-        using var store = new SqliteQuotaStore(_database.ConnectionString, _clock);
-        var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, _clock.Now + Duration.FromHours(1)));
+        using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
+        var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
         await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.ReadAsync(Counter()));
         store.Dispose();
 
-        Assert.Contains(_database.FilePath, error.Message);
+        Assert.Contains(Database.FilePath, error.Message);
         Assert.Contains("schema version 99", error.Message);
         Assert.Contains("Upgrade the Quota.Stores.Sqlite package", error.Message);
-        Assert.Equal(before, await File.ReadAllBytesAsync(_database.FilePath));
+        Assert.Equal(before, await File.ReadAllBytesAsync(Database.FilePath));
     }
 
     [Fact]
@@ -85,12 +77,12 @@ public sealed class SqliteSchemaTests : IDisposable
     {
         var garbage = new byte[16 * 1024];
         new Random(42).NextBytes(garbage);
-        await File.WriteAllBytesAsync(_database.FilePath, garbage);
+        await File.WriteAllBytesAsync(Database.FilePath, garbage);
 
-        using (var store = new SqliteQuotaStore(_database.ConnectionString, _clock))
+        using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
         {
-            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, _clock.Now + Duration.FromHours(1)));
-            Assert.Contains(_database.FilePath, error.Message);
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
+            Assert.Contains(Database.FilePath, error.Message);
             Assert.Contains("not a SQLite database", error.Message);
             Assert.Contains("left untouched", error.Message);
 
@@ -98,31 +90,29 @@ public sealed class SqliteSchemaTests : IDisposable
             await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.GetAnchorAsync("policy", "key"));
         }
 
-        Assert.Equal(garbage, await File.ReadAllBytesAsync(_database.FilePath));
-        Assert.False(File.Exists(_database.FilePath + "-wal"));
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(Database.FilePath));
+        Assert.False(File.Exists(Database.FilePath + "-wal"));
     }
 
     [Theory]
     [InlineData("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)", "holds tables")]
     [InlineData("PRAGMA application_id = 1234", "application_id 1234")]
     [InlineData("PRAGMA user_version = 3", "user_version 3")]
-    public async Task Another_applications_database_is_refused_and_left_untouched(string setup, string reason)
+    public async Task Another_applicationsDatabase_is_refused_and_left_untouched(string setup, string reason)
     {
-        _database.Scalar(setup);
-        var before = await File.ReadAllBytesAsync(_database.FilePath);
+        Database.Scalar(setup);
+        var before = await File.ReadAllBytesAsync(Database.FilePath);
 
-        using (var store = new SqliteQuotaStore(_database.ConnectionString, _clock))
+        using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
         {
-            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.AddAsync(Counter(), new[] { new QuotaMeterDelta("rows", 1) }, _clock.Now + Duration.FromHours(1)));
-            Assert.Contains(_database.FilePath, error.Message);
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.AddAsync(Counter(), new[] { new QuotaMeterDelta("rows", 1) }, Clock.Now + Duration.FromHours(1)));
+            Assert.Contains(Database.FilePath, error.Message);
             Assert.Contains("another application", error.Message);
             Assert.Contains(reason, error.Message);
         }
 
-        Assert.Equal(before, await File.ReadAllBytesAsync(_database.FilePath));
+        Assert.Equal(before, await File.ReadAllBytesAsync(Database.FilePath));
     }
 
-    public void Dispose() => _database.Dispose();
-
-    private QuotaCounterKey Counter() => new("schema-test", "subject", _clock.Now);
+    private QuotaCounterKey Counter() => new("schema-test", "subject", Clock.Now);
 }
