@@ -11,7 +11,18 @@ internal sealed class QuotaPolicyOptionsFromHttp(IOptions<QuotaHttpOptions> http
 {
     public void PostConfigure(string? name, QuotaOptions options)
     {
-        foreach (var (policyName, httpPolicy) in http.Value.Policies)
+        QuotaHttpOptions value;
+        try
+        {
+            value = http.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // The HTTP settings are invalid; their own validation reports it (once), so there is nothing to flow here.
+            return;
+        }
+
+        foreach (var (policyName, httpPolicy) in value.Policies)
         {
             if (httpPolicy is null || !options.Policies.TryGetValue(policyName, out var policy) || policy is null)
             {
@@ -26,7 +37,9 @@ internal sealed class QuotaPolicyOptionsFromHttp(IOptions<QuotaHttpOptions> http
             if (httpPolicy.GetAnchorDate is not null && policy.AnchorProvider is null)
             {
                 var message = $"Quota policy '{policyName}' takes each caller's anchor from the HTTP request (GetAnchorDate). Outside a request, pass the anchor in the subject: new QuotaSubject(key, anchor: …).";
-                policy.AnchorProvider = (_, _) => throw new InvalidOperationException(message);
+                // A faulted task rather than a throw: Quota.Core wraps a provider's failure into QuotaProviderException only
+                // when it arrives through the task (a synchronous throw would be taken for a store failure).
+                policy.AnchorProvider = (_, _) => ValueTask.FromException<NodaTime.Instant>(new InvalidOperationException(message));
             }
         }
     }

@@ -19,7 +19,8 @@ internal sealed class StatusCodeRanges
 
     public bool Contains(int status)
     {
-        var offset = (uint)(status - Min);
+        // One unsigned comparison rejects both sides: a status below 100 wraps to a huge offset.
+        var offset = unchecked((uint)status - Min);
         return offset <= Max - Min && (_bits[offset >> 6] & (1UL << (int)(offset & 63))) != 0;
     }
 
