@@ -27,12 +27,6 @@ internal static class RateLimitHeaders
     public const string StateHeader = "RateLimit";
     private const string RequestsMeter = "requests";
 
-    [ThreadStatic]
-    private static StringBuilder? t_policy;
-
-    [ThreadStatic]
-    private static StringBuilder? t_state;
-
     /// <summary>Gets the <see cref="HttpResponse.OnStarting(Func{object, Task}, object)"/> callback; its state is the request's <see cref="QuotaFeature"/>.</summary>
     public static Func<object, Task> OnStarting { get; } = static state =>
     {
@@ -64,10 +58,7 @@ internal static class RateLimitHeaders
 
     public static void Write(QuotaFeature feature)
     {
-        var policyText = t_policy ??= new StringBuilder(128);
-        var stateText = t_state ??= new StringBuilder(128);
-        policyText.Clear();
-        stateText.Clear();
+        var text = default(HeaderText);
         var status = feature.Context.Response.StatusCode;
         foreach (ref readonly var call in feature.Calls.AsSpan())
         {
@@ -78,23 +69,24 @@ internal static class RateLimitHeaders
 
             if (call.HasDecision && call.Decision.MeterCount > 0)
             {
-                AppendDecision(policyText, stateText, feature, in call, status);
+                AppendDecision(ref text, feature, in call, status);
             }
             else if (call.Usage is { } usage)
             {
-                AppendUsage(policyText, stateText, in call, usage);
+                AppendUsage(ref text, in call, usage);
             }
         }
 
-        if (policyText.Length > 0)
+        if (text.Items > 0)
         {
             var headers = feature.Context.Response.Headers;
-            headers[PolicyHeader] = policyText.ToString();
-            headers[StateHeader] = stateText.ToString();
+
+            headers[PolicyHeader] = text.PolicyValue();
+            headers[StateHeader] = text.StateValue();
         }
     }
 
-    private static void AppendDecision(StringBuilder policyText, StringBuilder stateText, QuotaFeature feature, in PolicyCall call, int status)
+    private static void AppendDecision(ref HeaderText text, QuotaFeature feature, in PolicyCall call, int status)
     {
         var decision = call.Decision;
         var refunded = call.Refunded || (call.Reserved && !call.Policy.Counted.Contains(status));
@@ -120,19 +112,19 @@ internal static class RateLimitHeaders
                 used += feature.PendingMeter(meter.Meter);
             }
 
-            Append(policyText, stateText, call.Policy, meter.Meter, first, limit, Math.Max(0, limit - used), window, reset);
+            Append(ref text, call.Policy, meter.Meter, first, limit, Math.Max(0, limit - used), window, reset);
             first = false;
         }
     }
 
-    private static void AppendUsage(StringBuilder policyText, StringBuilder stateText, in PolicyCall call, QuotaUsage usage)
+    private static void AppendUsage(ref HeaderText text, in PolicyCall call, QuotaUsage usage)
     {
         var window = CeilingSeconds(usage.Cycle.Length);
         var reset = CeilingSeconds(call.UsageTimeUntilReset);
         var first = true;
         foreach (var meter in LimitedMeters(usage))
         {
-            Append(policyText, stateText, call.Policy, meter, first, usage.Limits[meter], usage.Remaining[meter], window, reset);
+            Append(ref text, call.Policy, meter, first, usage.Limits[meter], usage.Remaining[meter], window, reset);
             first = false;
         }
     }
@@ -151,28 +143,32 @@ internal static class RateLimitHeaders
         }
     }
 
-    private static void Append(StringBuilder policyText, StringBuilder stateText, HttpPolicy policy, string meter, bool first, long limit, long remaining, long window, long reset)
+    private static void Append(ref HeaderText text, HttpPolicy policy, string meter, bool first, long limit, long remaining, long window, long reset)
     {
-        var name = first ? policy.HeaderName : TryQuote(policy.Name + "/" + meter);
+        var item = policy.PolicyItem(meter, first, limit, window);
+        if (item is not null)
+        {
+            text.Add(item, remaining, reset);
+        }
+    }
+
+    /// <summary>
+    /// Returns one <c>RateLimit-Policy</c> item, <c>"name";q=limit;w=window</c> plus <c>;qu="meter"</c> for a meter other
+    /// than <c>requests</c>, or <see langword="null"/> when the name cannot be a structured-field string.
+    /// </summary>
+    public static PolicyItem? FormatItem(string policyName, string? quotedPolicyName, string meter, bool first, long limit, long window)
+    {
+        var name = first ? quotedPolicyName : TryQuote(policyName + "/" + meter);
         if (name is null)
         {
-            return;
+            return null;
         }
 
-        if (policyText.Length > 0)
-        {
-            policyText.Append(", ");
-            stateText.Append(", ");
-        }
-
-        var invariant = CultureInfo.InvariantCulture;
-        policyText.Append(name).Append(invariant, $";q={limit};w={window}");
-        if (meter != RequestsMeter && TryQuote(meter) is { } unit)
-        {
-            policyText.Append(";qu=").Append(unit);
-        }
-
-        stateText.Append(name).Append(invariant, $";r={remaining};t={reset}");
+        var unit = meter == RequestsMeter ? null : TryQuote(meter);
+        var text = unit is null
+            ? string.Create(CultureInfo.InvariantCulture, stackalloc char[128], $"{name};q={limit};w={window}")
+            : string.Create(CultureInfo.InvariantCulture, stackalloc char[128], $"{name};q={limit};w={window};qu={unit}");
+        return new PolicyItem(meter, first, limit, window, name, text);
     }
 
     /// <summary>Returns whole seconds, rounded up, as <c>Retry-After</c>, <c>t</c> and <c>w</c> need them.</summary>

@@ -7,6 +7,7 @@ namespace Quota.AspNetCore;
 internal sealed class HttpPolicy
 {
     private static readonly QuotaHttpPolicyOptions Defaults = new();
+    private PolicyItem? _lastItem;
 
     public HttpPolicy(QuotaPolicy policy, QuotaHttpPolicyOptions? http)
     {
@@ -39,6 +40,23 @@ internal sealed class HttpPolicy
 
     /// <summary>Gets the policy's name as a structured-field string (<c>"name"</c>), or <see langword="null"/> when it cannot be one.</summary>
     public string? HeaderName { get; }
+
+    /// <summary>
+    /// Returns this policy's <c>RateLimit-Policy</c> item for a meter, reusing the last one formatted when the limit and
+    /// window are unchanged (they change only with the cycle's length or per-caller allowances).
+    /// </summary>
+    public PolicyItem? PolicyItem(string meter, bool first, long limit, long window)
+    {
+        var cached = Volatile.Read(ref _lastItem);
+        if (cached is not null && cached.Limit == limit && cached.Window == window && cached.First == first && cached.Meter == meter)
+        {
+            return cached;
+        }
+
+        var item = RateLimitHeaders.FormatItem(Name, HeaderName, meter, first, limit, window);
+        Volatile.Write(ref _lastItem, item);
+        return item;
+    }
 
     public ValueTask<QuotaSubject?> ResolveSubjectAsync(HttpContext context)
         => QuotaSubjects.ResolveAsync(context, QuotaBy, GetQuotaDetail, GetAnchorDate, Name);

@@ -9,6 +9,11 @@ namespace Quota.AspNetCore;
 /// (all must allow; a refusal gives back what the others reserved), and on the way out gives it back when the status is
 /// outside the policy's <c>QuotaOnStatusCodes</c>, or records the meters the endpoint set.
 /// </summary>
+/// <remarks>
+/// The common request — callers counted by user, a store that answers synchronously (in memory), every policy allowing,
+/// an endpoint that completes synchronously — runs without an async state machine; anything else continues on the
+/// async paths in <c>QuotaMiddleware.Admit.cs</c> and <c>QuotaMiddleware.Endpoint.cs</c>.
+/// </remarks>
 internal sealed partial class QuotaMiddleware
 {
     private readonly RequestDelegate _next;
@@ -33,93 +38,26 @@ internal sealed partial class QuotaMiddleware
     public Task InvokeAsync(HttpContext context)
     {
         var policies = _plans.For(context.GetEndpoint());
-        return policies.Length == 0 ? _next(context) : InvokeCoreAsync(context, policies);
-    }
+        if (policies.Length == 0)
+        {
+            return _next(context);
+        }
 
-    private async Task InvokeCoreAsync(HttpContext context, HttpPolicy[] policies)
-    {
         var feature = new QuotaFeature(context, policies);
-        var calls = feature.Calls;
-        for (var i = 0; i < calls.Length; i++)
+        var admitted = AdmitAsync(context, feature);
+        if (!admitted.IsCompletedSuccessfully)
         {
-            var subject = await calls[i].Policy.ResolveSubjectAsync(context).ConfigureAwait(false);
-            if (subject is { } known)
-            {
-                calls[i].Subject = known;
-            }
-            else if (calls[i].Policy.IsEnforced)
-            {
-                await RejectUnauthenticatedAsync(context, calls[i].Policy).ConfigureAwait(false);
-                return;
-            }
-            else
-            {
-                QuotaHttpLog.ShadowUnauthenticated(_logger, calls[i].Policy.Name);
-                calls[i].Skipped = true;
-            }
+            return RunWhenAdmittedAsync(admitted, feature);
         }
 
-        var refusing = await ConsumeAsync(context, calls).ConfigureAwait(false);
-        if (refusing >= 0)
-        {
-            await RejectAsync(context, feature, refusing).ConfigureAwait(false);
-            return;
-        }
-
-        context.Features.Set(feature);
-        if (!context.Response.HasStarted)
-        {
-            context.Response.OnStarting(RateLimitHeaders.OnStarting, feature);
-        }
-
-        try
-        {
-            await _next(context).ConfigureAwait(false);
-        }
-        catch
-        {
-            // An exception is a 500 for counting, whatever status the response had reached; it still propagates.
-            await CompleteAsync(feature, StatusCodes.Status500InternalServerError).ConfigureAwait(false);
-            throw;
-        }
-
-        await CompleteAsync(feature, context.Response.StatusCode).ConfigureAwait(false);
+        return admitted.Result ? RunEndpoint(feature) : Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Consumes one request per policy, in order, stopping at the first that refuses or fails closed.
-    /// </summary>
-    /// <returns>The index of the refusing policy, or -1 when every policy let the request through.</returns>
-    private async ValueTask<int> ConsumeAsync(HttpContext context, PolicyCall[] calls)
+    private async Task RunWhenAdmittedAsync(ValueTask<bool> admitted, QuotaFeature feature)
     {
-        var i = 0;
-        try
+        if (await admitted.ConfigureAwait(false))
         {
-            for (; i < calls.Length; i++)
-            {
-                if (calls[i].Skipped)
-                {
-                    continue;
-                }
-
-                var policy = calls[i].Policy;
-                var pending = _quota.TryConsumeAsync(policy.Name, calls[i].Subject, amounts: null, context.RequestAborted);
-                var decision = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
-                calls[i].Decision = decision;
-                calls[i].HasDecision = true;
-                if (!Admit(policy, decision))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-        catch
-        {
-            // A provider threw or the client went away: give back what earlier policies reserved, then let it propagate.
-            await RefundReservedAsync(calls, i, StatusCodes.Status500InternalServerError).ConfigureAwait(false);
-            throw;
+            await RunEndpoint(feature).ConfigureAwait(false);
         }
     }
 
