@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Authentication;
+using NodaTime.Text;
 using Quota;
 using Quota.Samples.WebApi;
 
@@ -53,8 +53,8 @@ app.MapGet("/usage", async (HttpContext context, IQuotaService quotas) =>
 
         policies[policy.Name] = new
         {
-            anchorDate = usage.AnchorDate.ToString(),
-            nextResetDate = usage.NextResetDate.ToString(),
+            anchorDate = InstantPattern.ExtendedIso.Format(usage.AnchorDate),
+            nextResetDate = InstantPattern.ExtendedIso.Format(usage.NextResetDate),
             meters = usage.Meters,
             remaining = usage.Remaining,
         };
