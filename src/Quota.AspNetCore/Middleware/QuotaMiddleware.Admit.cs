@@ -12,16 +12,18 @@ internal sealed partial class QuotaMiddleware
     private ValueTask<bool> AdmitAsync(HttpContext context, QuotaFeature feature)
     {
         var calls = feature.Calls;
+        string? user = null;
         for (var i = 0; i < calls.Length; i++)
         {
             var policy = calls[i].Policy;
-            if (policy.QuotaBy != QuotaBy.User || policy.GetAnchorDate is not null || QuotaSubjects.UserKey(context.User) is not { } key)
+            user ??= policy.QuotaBy == QuotaBy.User && policy.GetAnchorDate is null ? QuotaSubjects.UserKey(context.User) : null;
+            if (user is null || policy.QuotaBy != QuotaBy.User || policy.GetAnchorDate is not null)
             {
                 // A function to call, or no caller to count: the general path, from the start (nothing is consumed yet).
                 return AdmitSlowAsync(context, feature);
             }
 
-            calls[i].Subject = new QuotaSubject(key);
+            calls[i].Subject = new QuotaSubject(user);
         }
 
         for (var i = 0; i < calls.Length; i++)

@@ -80,8 +80,9 @@ internal sealed partial class QuotaMiddleware
             {
                 usage = await _quota.GetUsageAsync(policy.Name, calls[i].Subject, context.RequestAborted).ConfigureAwait(false);
             }
-            catch (QuotaStoreException)
+            catch (Exception ex) when (ex is QuotaStoreException or QuotaProviderException)
             {
+                // Only to name more policies: the request is refused anyway.
                 continue;
             }
 
