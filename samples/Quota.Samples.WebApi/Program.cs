@@ -18,9 +18,10 @@ builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
 var quotaSection = builder.Configuration.GetSection("Quota");
 var quota = builder.Services.AddQuota(quotaSection).AddHttp(quotaSection);
 
-// ── STORE ── the one line that says where usage is kept. In memory until the SQLite store is merged; then:
-//            quota.UseSqliteStore(...);
-quota.UseInMemoryStore();
+// ── STORE ── the one line that says where usage is kept: a SQLite file (Quota:Sqlite:ConnectionString: quota.db in the
+//            working directory, the sample's folder under `dotnet run --project`), so usage survives restarts. Delete the
+//            file to start afresh; quota.UseInMemoryStore() keeps usage in memory instead.
+quota.UseSqliteStore(builder.Configuration.GetSection("Quota:Sqlite"));
 
 var app = builder.Build();
 app.UseAuthentication();
