@@ -48,8 +48,9 @@ internal sealed partial class QuotaMiddleware
             call.Decision = pending.Result;
             if (call.Decision.Outcome != QuotaOutcome.Allowed)
             {
-                // A refusal or a store failure: the general path decides, from this policy on.
-                return ConsumeSlowAsync(context, feature, i, pending);
+                // A refusal or a store failure: the general path decides, from this policy on. The result was read once
+                // already, so it goes on as a fresh ValueTask (one backed by a pooled source may not be read twice).
+                return ConsumeSlowAsync(context, feature, i, new ValueTask<QuotaDecision>(call.Decision));
             }
 
             call.HasDecision = true;
