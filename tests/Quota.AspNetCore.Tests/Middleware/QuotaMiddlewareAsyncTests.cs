@@ -29,27 +29,19 @@ public sealed class QuotaMiddlewareAsyncTests
             endpoints.MapGet("/throws", async Task<string> () =>
             {
                 await Task.Yield();
-                throw new InvalidOperationException("boom");
+                throw new InvalidOperationException(ExceptionHandlerStandIn.Message);
             }).RequireQuota("daily", "monthly");
         },
-        outer: app => app.Use(async (context, next) =>
-        {
-            try
-            {
-                await next(context);
-            }
-            catch (InvalidOperationException ex) when (ex.Message == "boom")
-            {
-                context.Response.StatusCode = 500;
-            }
-        }));
+        outer: ExceptionHandlerStandIn.Use);
 
     [Fact]
     public async Task Counting_refunds_meters_and_refusals_hold_with_an_asynchronous_store_and_endpoint()
     {
         await using var host = await HostAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await host.GetAsync("/missing")).StatusCode);
-        Assert.Equal(HttpStatusCode.InternalServerError, (await host.GetAsync("/throws")).StatusCode);
+        var thrown = await host.GetAsync("/throws");
+        Assert.Equal(HttpStatusCode.InternalServerError, thrown.StatusCode);
+        Assert.Equal("yes", thrown.Header("X-Rethrown"));
         for (var i = 0; i < 3; i++)
         {
             var ok = await host.GetAsync("/ok");

@@ -15,23 +15,11 @@ public sealed class QuotaMiddlewareCountingTests
                 endpoints.MapGet("/hello", () => "hello").RequireQuota("hello");
                 endpoints.MapGet("/missing", () => Results.NotFound()).RequireQuota("hello");
                 endpoints.MapGet("/broken", () => Results.StatusCode(500)).RequireQuota("hello");
-                endpoints.MapGet("/throws", string () => throw new InvalidOperationException("boom")).RequireQuota("hello");
+                endpoints.MapGet("/throws", string () => throw new InvalidOperationException(ExceptionHandlerStandIn.Message)).RequireQuota("hello");
                 endpoints.MapGet("/not-modified", () => Results.StatusCode(304)).RequireQuota("hello");
             },
             clock,
-            outer: app => app.Use(async (context, next) =>
-            {
-                try
-                {
-                    await next(context);
-                }
-                catch (InvalidOperationException ex) when (ex.Message == "boom")
-                {
-                    // The middleware rethrows; this stands in for the app's exception handler.
-                    context.Response.StatusCode = 500;
-                    context.Response.Headers["X-Rethrown"] = "yes";
-                }
-            }));
+            outer: ExceptionHandlerStandIn.Use);
 
     [Fact]
     public async Task Allows_the_allowance_then_refuses_with_429()
