@@ -8,6 +8,8 @@ namespace Quota.Benchmarks.PluginSdk;
 /// default options (batches of 1000 rows flushed in the background to the in-memory store).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 public class IncreaseBenchmarks
 {
     private readonly object _gate = new();

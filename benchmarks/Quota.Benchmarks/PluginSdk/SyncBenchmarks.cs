@@ -9,6 +9,8 @@ namespace Quota.Benchmarks.PluginSdk;
 /// Times are per row.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 public class SyncBenchmarks
 {
     private const int TotalRows = 10_000_000;
