@@ -21,8 +21,8 @@ services.AddQuota()
         p.Allowances["rows"] = MonthlyPaidRows;
     })
     .AddUsageClient(Policy)
-    // ───── STORE: the one line to switch. In memory for now, so usage lasts one process; .UseSqliteStore(...) keeps it across runs. ─────
-    .UseInMemoryStore();
+    // Usage lives in a SQLite file beside the program, so a second run sees what the first one used (delete it to start afresh).
+    .UseSqliteStore("Data Source=" + Path.Combine(AppContext.BaseDirectory, "plugin-quota.db"));
 
 await using var provider = services.BuildServiceProvider();
 using var stop = new CancellationTokenSource();
