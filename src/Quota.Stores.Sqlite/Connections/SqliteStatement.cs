@@ -28,9 +28,14 @@ internal sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    /// <summary>Binds a number, keeping the boxed value of the previous call when it is the same (a policy's limits, the cycle start, amounts).</summary>
     public SqliteStatement Bind(int index, long value)
     {
-        _parameters[index].Value = value;
+        if (_parameters[index].Value is not long previous || previous != value)
+        {
+            _parameters[index].Value = value;
+        }
+
         return this;
     }
 
@@ -39,8 +44,7 @@ internal sealed class SqliteStatement : IDisposable
     {
         _parameters[0].Value = counter.Policy;
         _parameters[1].Value = counter.Key;
-        _parameters[2].Value = counter.CycleStart.ToUnixTimeTicks();
-        return this;
+        return Bind(2, counter.CycleStart.ToUnixTimeTicks());
     }
 
     /// <summary>Runs the statement and returns the number of rows it changed.</summary>
