@@ -91,7 +91,7 @@ public sealed partial class RedisQuotaStore : IQuotaStore, IDisposable
             connection.ConnectionRestored -= OnConnectionRestored;
             if (owns)
             {
-                connection.Dispose();
+                Close(connection);
             }
         }
     }
@@ -104,8 +104,18 @@ public sealed partial class RedisQuotaStore : IQuotaStore, IDisposable
             return true;
         }
 
-        connection.Dispose();
+        Close(connection);
         return false;
+    }
+
+    /// <summary>
+    /// Closes a connection the store opened. StackExchange.Redis 1.2.6 waits its whole sync timeout for the reply to
+    /// QUIT when asked to let commands complete, so the store closes without that wait.
+    /// </summary>
+    private static void Close(IConnectionMultiplexer connection)
+    {
+        connection.Close(allowCommandsToComplete: false);
+        connection.Dispose();
     }
 
     private bool Attach(IConnectionMultiplexer connection, bool owns)

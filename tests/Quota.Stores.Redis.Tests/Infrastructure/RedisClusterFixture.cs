@@ -43,8 +43,8 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Main?.Dispose();
-        Peer?.Dispose();
+        Connections.Close(Main);
+        Connections.Close(Peer);
         foreach (var node in Nodes)
         {
             node.Dispose();

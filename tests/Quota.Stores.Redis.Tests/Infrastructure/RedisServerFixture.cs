@@ -39,8 +39,8 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Main?.Dispose();
-        Peer?.Dispose();
+        Connections.Close(Main);
+        Connections.Close(Peer);
         _server?.Dispose();
         return Task.CompletedTask;
     }

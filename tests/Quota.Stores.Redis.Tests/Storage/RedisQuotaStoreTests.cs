@@ -211,6 +211,26 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaStoreC
         Assert.True(redis.Main.IsConnected);
     }
 
+    [Fact]
+    public async Task Disposing_a_store_right_after_a_call_does_not_wait_out_the_sync_timeout()
+    {
+        // Disposed in the continuation of a store call, which may run on StackExchange.Redis's own reader thread:
+        // 1.2.6 would block that thread for its whole sync timeout (here 60 s) waiting for QUIT's reply if the
+        // store let commands complete. The store closes without that wait.
+        var counter = NewCounter();
+        for (var i = 0; i < 8; i++)
+        {
+            var store = new RedisQuotaStore(new RedisQuotaStoreOptions { Configuration = redis.Configuration, OperationTimeout = TimeSpan.FromSeconds(60) }, Clock);
+            await Task.Run(async () =>
+            {
+                await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 1)), Expiry);
+                store.Dispose();
+            }).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.Equal(8, (await CreateStore(Clock).ReadAsync(counter))["rows"]);
+    }
+
     private static string CounterKey(QuotaCounterKey counter)
         => $"quota:{{{RedisQuotaKeys.Tag(counter.Policy, counter.Key)}}}:c:{RedisQuotaKeys.FormatInstant(counter.CycleStart)}";
 
