@@ -6,8 +6,6 @@ namespace Quota.Stores.Redis;
 /// <summary>A Lua script shipped as an embedded resource, with the SHA-1 that <c>EVALSHA</c> names it by.</summary>
 internal sealed class RedisScript
 {
-    private const string CommonResource = "common";
-
     private RedisScript(string name, string text)
     {
         Name = name;
@@ -20,16 +18,16 @@ internal sealed class RedisScript
     }
 
     /// <summary>Gets the conditional multi-meter add.</summary>
-    public static RedisScript TryAdd { get; } = Load("try_add", withCommon: true);
+    public static RedisScript TryAdd { get; } = Load("try_add");
 
     /// <summary>Gets the unconditional, idempotent add.</summary>
-    public static RedisScript Add { get; } = Load("add", withCommon: true);
+    public static RedisScript Add { get; } = Load("add");
 
     /// <summary>Gets the subtract that stops at zero.</summary>
-    public static RedisScript Subtract { get; } = Load("subtract", withCommon: true);
+    public static RedisScript Subtract { get; } = Load("subtract");
 
     /// <summary>Gets the atomic set-once of a first-use anchor.</summary>
-    public static RedisScript Anchor { get; } = Load("anchor", withCommon: false);
+    public static RedisScript Anchor { get; } = Load("anchor");
 
     /// <summary>Gets the script's name (its file name without <c>.lua</c>), for logs.</summary>
     public string Name { get; }
@@ -40,18 +38,12 @@ internal sealed class RedisScript
     /// <summary>Gets the script's 20-byte SHA-1, sent with <c>EVALSHA</c>.</summary>
     public byte[] Hash { get; }
 
-    private static RedisScript Load(string name, bool withCommon)
-    {
-        var body = ReadResource(name);
-        return new RedisScript(name, withCommon ? ReadResource(CommonResource) + body : body);
-    }
-
-    private static string ReadResource(string name)
+    private static RedisScript Load(string name)
     {
         var resource = $"Quota.Stores.Redis.Scripts.{name}.lua";
         using var stream = typeof(RedisScript).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The embedded script '{resource}' is missing from {typeof(RedisScript).Assembly.GetName().Name}; rebuild the package.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
+        return new RedisScript(name, reader.ReadToEnd());
     }
 }

@@ -1,11 +1,23 @@
--- Gives amounts back, stopping each meter at zero; an absent or expired counter is left alone.
+-- Gives amounts back, stopping each meter at zero; an absent or expired counter is left alone. Same counter layout
+-- as try_add.lua.
+--
 -- KEYS[1] counter hash. ARGV[1] now (unix ms), then per meter: name, minus the amount (0 when nothing to give back).
 -- Returns the value per meter afterwards.
 local counter = KEYS[1]
 local n = (#ARGV - 1) / 2
-local fields, values, x = load(counter, tonumber(ARGV[1]), ARGV, 2, 2, n)
-if not x then
-  return values
+local fields = { 'x' }
+for i = 1, n do
+  fields[i + 1] = 'm:' .. ARGV[2 * i]
+end
+local stored = redis.call('HMGET', counter, unpack(fields))
+local x = tonumber(stored[1])
+local reply = {}
+local live = x and x > tonumber(ARGV[1])
+for i = 1, n do
+  reply[i] = live and stored[i + 1] or '0'
+end
+if not live then
+  return reply
 end
 
 for i = 1, n do
@@ -16,7 +28,7 @@ for i = 1, n do
       redis.call('HSET', counter, fields[i + 1], 0)
       left = 0
     end
-    values[i] = exact(counter, fields[i + 1], left)
+    reply[i] = left < 9007199254740992 and left or redis.call('HGET', counter, fields[i + 1])
   end
 end
-return values
+return reply

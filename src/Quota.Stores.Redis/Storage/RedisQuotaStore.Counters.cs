@@ -86,7 +86,7 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var key = _keys.Counter(counter).Counter;
+        var key = _counterKeys.Get(counter)[0];
         var entries = await CommandAsync(db => db.HashGetAllAsync(key), "HGETALL", cancellationToken).ConfigureAwait(false);
         var now = NowMilliseconds();
         var meters = new Dictionary<string, long>(entries.Length, StringComparer.Ordinal);
@@ -112,14 +112,13 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var (key, ids) = _keys.Counter(counter);
-        await CommandAsync(db => db.KeyDeleteAsync([key, ids]), "DEL", cancellationToken).ConfigureAwait(false);
+        var keys = _counterKeys.Get(counter);
+        await CommandAsync(db => db.KeyDeleteAsync(keys), "DEL", cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<QuotaStoreResult> TryAddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var (key, ids) = _keys.Counter(counter);
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, [key, ids], args, cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
         var status = (int)reply[0];
         var index = (int)reply[1];
         if (status == Overflowed)
@@ -132,8 +131,7 @@ public sealed partial class RedisQuotaStore
 
     private async ValueTask<QuotaAddResult> AddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var (key, ids) = _keys.Counter(counter);
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, [key, ids], args, cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
         var status = (int)reply[0];
         if (status == Overflowed)
         {
@@ -145,8 +143,7 @@ public sealed partial class RedisQuotaStore
 
     private async ValueTask<QuotaCounterValues> SubtractCoreAsync(QuotaCounterKey counter, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var key = _keys.Counter(counter).Counter;
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [key], args, cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [_counterKeys.Get(counter)[0]], args, cancellationToken).ConfigureAwait(false))!;
         return Values(reply, 0);
     }
 
