@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NodaTime;
 using StackExchange.Redis;
 
@@ -22,13 +23,7 @@ public sealed partial class RedisQuotaStore
         // ARGV: now, expiresAt, ttl, kinds, then name, amount, cap per meter (see try_add.lua).
         var args = new RedisValue[4 + (3 * span.Length)];
         ExpiryArguments(args, expiresAt);
-        args[3] = string.Create(span.Length, deltas, static (kinds, d) =>
-        {
-            for (var i = 0; i < kinds.Length; i++)
-            {
-                kinds[i] = d.Span[i].Limit.HasValue ? 'L' : 'U';
-            }
-        });
+        args[3] = RedisMeterKinds.Of(span);
         for (var i = 0; i < span.Length; i++)
         {
             var delta = span[i];
@@ -116,6 +111,7 @@ public sealed partial class RedisQuotaStore
         await CommandAsync(db => db.KeyDeleteAsync(keys), "DEL", cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaStoreResult> TryAddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
     {
         var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
@@ -129,6 +125,7 @@ public sealed partial class RedisQuotaStore
         return new QuotaStoreResult(status == Applied, index, Values(reply, 2));
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaAddResult> AddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
     {
         var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
@@ -141,6 +138,7 @@ public sealed partial class RedisQuotaStore
         return new QuotaAddResult(status == Applied, Values(reply, 2));
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaCounterValues> SubtractCoreAsync(QuotaCounterKey counter, RedisValue[] args, CancellationToken cancellationToken)
     {
         var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [_counterKeys.Get(counter)[0]], args, cancellationToken).ConfigureAwait(false))!;

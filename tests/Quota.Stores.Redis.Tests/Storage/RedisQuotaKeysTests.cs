@@ -70,4 +70,17 @@ public sealed class RedisQuotaKeysTests
         Assert.Equal("1767225600000.000500", RedisQuotaKeys.FormatInstant(Instant.FromUnixTimeMilliseconds(1_767_225_600_000) + Duration.FromNanoseconds(500)));
         Assert.Equal("-1.999999", RedisQuotaKeys.FormatInstant(Instant.FromUnixTimeTicks(0) - Duration.FromNanoseconds(1)));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Meter_kinds_spell_limited_and_unlimited_meters_in_order(int count)
+    {
+        var deltas = Enumerable.Range(0, count).Select(i => new QuotaMeterDelta("m" + i, 1, i % 3 == 1 ? null : 10)).ToArray();
+        var expected = new string(deltas.Select(d => d.Limit.HasValue ? 'L' : 'U').ToArray());
+
+        Assert.Equal(expected, RedisMeterKinds.Of(deltas));
+    }
 }
