@@ -1,0 +1,34 @@
+-- Gives amounts back, stopping each meter at zero; an absent or expired counter is left alone. Same counter layout
+-- as try_add.lua.
+--
+-- KEYS[1] counter hash. ARGV[1] now (unix ms), then per meter: name, minus the amount (0 when nothing to give back).
+-- Returns the value per meter afterwards.
+local counter = KEYS[1]
+local n = (#ARGV - 1) / 2
+local fields = { 'x' }
+for i = 1, n do
+  fields[i + 1] = 'm:' .. ARGV[2 * i]
+end
+local stored = redis.call('HMGET', counter, unpack(fields))
+local x = tonumber(stored[1])
+local reply = {}
+local live = x and x > tonumber(ARGV[1])
+for i = 1, n do
+  reply[i] = live and stored[i + 1] or '0'
+end
+if not live then
+  return reply
+end
+
+for i = 1, n do
+  local negated = ARGV[2 * i + 1]
+  if negated ~= '0' then
+    local left = redis.call('HINCRBY', counter, fields[i + 1], negated)
+    if left < 0 then
+      redis.call('HSET', counter, fields[i + 1], 0)
+      left = 0
+    end
+    reply[i] = left < 9007199254740992 and left or redis.call('HGET', counter, fields[i + 1])
+  end
+end
+return reply

@@ -1,0 +1,179 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using NodaTime;
+using StackExchange.Redis;
+
+namespace Quota.Stores.Redis;
+
+public sealed partial class RedisQuotaStore
+{
+    private const string ExpiryField = "x";
+    private const string MeterFieldPrefix = "m:";
+    private const int Applied = 1;
+    private const int Overflowed = 2;
+
+    /// <inheritdoc />
+    public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        cancellationToken.ThrowIfCancellationRequested();
+        var span = deltas.Span;
+
+        // ARGV: now, expiresAt, ttl, kinds, then name, amount, cap per meter (see try_add.lua).
+        var args = new RedisValue[4 + (3 * span.Length)];
+        ExpiryArguments(args, expiresAt);
+        args[3] = RedisMeterKinds.Of(span);
+        for (var i = 0; i < span.Length; i++)
+        {
+            var delta = span[i];
+            args[4 + (3 * i)] = delta.Meter;
+            args[5 + (3 * i)] = delta.Amount;
+            args[6 + (3 * i)] = delta.Limit is { } limit ? limit - Math.Max(delta.Amount, 1) : long.MaxValue - delta.Amount;
+        }
+
+        return TryAddCoreAsync(counter, deltas, args, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        cancellationToken.ThrowIfCancellationRequested();
+        var span = deltas.Span;
+
+        // ARGV: now, expiresAt, ttl, has-id flag, id, then name, amount, cap per meter (see add.lua).
+        var args = new RedisValue[5 + (3 * span.Length)];
+        ExpiryArguments(args, expiresAt);
+        args[3] = idempotencyId is null ? "0" : "1";
+        args[4] = idempotencyId ?? string.Empty;
+        for (var i = 0; i < span.Length; i++)
+        {
+            args[5 + (3 * i)] = span[i].Meter;
+            args[6 + (3 * i)] = span[i].Amount;
+            args[7 + (3 * i)] = long.MaxValue - span[i].Amount;
+        }
+
+        return AddCoreAsync(counter, deltas, args, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        cancellationToken.ThrowIfCancellationRequested();
+        var span = deltas.Span;
+
+        // ARGV: now, then name and minus the amount per meter (see subtract.lua).
+        var args = new RedisValue[1 + (2 * span.Length)];
+        args[0] = NowMilliseconds();
+        for (var i = 0; i < span.Length; i++)
+        {
+            args[1 + (2 * i)] = span[i].Meter;
+            args[2 + (2 * i)] = -span[i].Amount;
+        }
+
+        return SubtractCoreAsync(counter, args, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyDictionary<string, long>> ReadAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter);
+        cancellationToken.ThrowIfCancellationRequested();
+        var key = _counterKeys.Get(counter)[0];
+        var entries = await CommandAsync(db => db.HashGetAllAsync(key), "HGETALL", cancellationToken).ConfigureAwait(false);
+        var now = NowMilliseconds();
+        var meters = new Dictionary<string, long>(entries.Length, StringComparer.Ordinal);
+        var live = false;
+        foreach (var entry in entries)
+        {
+            var field = (string?)entry.Name ?? string.Empty;
+            if (field == ExpiryField)
+            {
+                live = (long)entry.Value > now;
+            }
+            else if (field.StartsWith(MeterFieldPrefix, StringComparison.Ordinal))
+            {
+                meters[field[MeterFieldPrefix.Length..]] = (long)entry.Value;
+            }
+        }
+
+        return live ? meters : ReadOnlyDictionary<string, long>.Empty;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ResetAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter);
+        cancellationToken.ThrowIfCancellationRequested();
+        var keys = _counterKeys.Get(counter);
+        await CommandAsync(db => db.KeyDeleteAsync(keys), "DEL", cancellationToken).ConfigureAwait(false);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<QuotaStoreResult> TryAddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
+        var status = (int)reply[0];
+        var index = (int)reply[1];
+        if (status == Overflowed)
+        {
+            throw Overflow(counter, deltas.Span[index]);
+        }
+
+        return new QuotaStoreResult(status == Applied, index, Values(reply, 2));
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<QuotaAddResult> AddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
+        var status = (int)reply[0];
+        if (status == Overflowed)
+        {
+            throw Overflow(counter, deltas.Span[(int)reply[1]]);
+        }
+
+        return new QuotaAddResult(status == Applied, Values(reply, 2));
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<QuotaCounterValues> SubtractCoreAsync(QuotaCounterKey counter, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [_counterKeys.Get(counter)[0]], args, cancellationToken).ConfigureAwait(false))!;
+        return Values(reply, 0);
+    }
+
+    /// <summary>Fills ARGV[1..3]: now and the expiry in unix ms (the application's clock), and the physical TTL.</summary>
+    private void ExpiryArguments(RedisValue[] args, Instant expiresAt)
+    {
+        var now = NowMilliseconds();
+        var expires = expiresAt.ToUnixTimeMilliseconds();
+        args[0] = now;
+        args[1] = expires;
+        args[2] = Math.Max(1, expires - now + _graceMilliseconds);
+    }
+
+    private long NowMilliseconds() => _clock.GetCurrentInstant().ToUnixTimeMilliseconds();
+
+    private static QuotaCounterValues Values(RedisResult[] reply, int first)
+    {
+        var count = reply.Length - first;
+        if (count == 1)
+        {
+            return new QuotaCounterValues((long)reply[first]);
+        }
+
+        var values = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = (long)reply[first + i];
+        }
+
+        return new QuotaCounterValues(values);
+    }
+
+    private static OverflowException Overflow(QuotaCounterKey counter, QuotaMeterDelta delta)
+        => new(string.Create(CultureInfo.InvariantCulture, $"Adding {delta.Amount} to meter '{delta.Meter}' of policy '{counter.Policy}' would pass {long.MaxValue}; nothing was added. Record such amounts in a coarser unit."));
+}

@@ -1,0 +1,160 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using StackExchange.Redis;
+
+namespace Quota.Stores.Redis;
+
+/// <summary>
+/// An <see cref="IQuotaStore"/> on Redis: one quota shared by every application instance, Redis Cluster safe. Each
+/// conditional add, however many meters it carries, is one Lua script and one round trip (<c>EVALSHA</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Time comes from the application's <see cref="IClock"/>: scripts receive "now" and each counter's expiry as
+/// arguments and never read the server's clock, so cycles are decided in one place (Quota.Core). Redis deletes a
+/// counter some time after it expires (a relative TTL plus <see cref="RedisQuotaStoreOptions.ExpiryGrace"/>).
+/// </para>
+/// <para>
+/// Every call is bounded by <see cref="RedisQuotaStoreOptions.OperationTimeout"/> and fails at once while Redis is
+/// unreachable, so through <c>IQuotaService</c> each policy's failure mode (fail-open or fail-closed) applies instead of
+/// a hang. Counting resumes by itself when Redis is back. A call cancelled after it was sent may still be applied.
+/// </para>
+/// <para>The key layout is documented in the package's README.</para>
+/// </remarks>
+public sealed partial class RedisQuotaStore : IQuotaStore, IDisposable
+{
+    /// <summary>How many counters' key names are kept ready; about 200 bytes each.</summary>
+    private const int CachedCounterKeys = 10_000;
+
+    private readonly IClock _clock;
+    private readonly ILogger _logger;
+    private readonly RedisQuotaKeys _keys;
+    private readonly RedisCounterKeyCache _counterKeys;
+    private readonly TimeSpan _timeout;
+    private readonly long _graceMilliseconds;
+    private readonly ConfigurationOptions? _configuration;
+    private readonly Lock _gate = new();
+    private Task<bool>? _connecting;
+    private IConnectionMultiplexer? _connection;
+    private IDatabase? _database;
+    private bool _ownsConnection;
+    private bool _disposed;
+
+    /// <summary>Initializes a store with the given options.</summary>
+    /// <param name="options">Where Redis is and how keys are named; validated here.</param>
+    /// <param name="clock">The clock that decides "now" for expiry; the same one the quota service uses.</param>
+    /// <param name="logger">Receives connection losses and recoveries; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public RedisQuotaStore(RedisQuotaStoreOptions options, IClock clock, ILogger<RedisQuotaStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        var errors = RedisQuotaStoreOptionsValidator.Collect(options);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        _clock = clock;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _keys = new RedisQuotaKeys(options.KeyPrefix);
+        _counterKeys = new RedisCounterKeyCache(_keys, CachedCounterKeys);
+        _timeout = options.OperationTimeout;
+        _graceMilliseconds = (long)options.ExpiryGrace.TotalMilliseconds;
+        if (options.Connection is { } connection)
+        {
+            Attach(connection, owns: false);
+        }
+        else
+        {
+            _configuration = RedisConnectionSettings.Create(options.Configuration!, _timeout);
+            _connecting = ConnectAsync();
+        }
+    }
+
+    /// <summary>Closes the connection when the store opened it; a connection passed in options is left open.</summary>
+    public void Dispose()
+    {
+        IConnectionMultiplexer? connection;
+        bool owns;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            connection = _connection;
+            owns = _ownsConnection;
+        }
+
+        if (connection is not null)
+        {
+            connection.ConnectionFailed -= OnConnectionFailed;
+            connection.ConnectionRestored -= OnConnectionRestored;
+            if (owns)
+            {
+                Close(connection);
+            }
+        }
+    }
+
+    private async Task<bool> ConnectAsync()
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(_configuration!).ConfigureAwait(false);
+        if (Attach(connection, owns: true))
+        {
+            return true;
+        }
+
+        Close(connection);
+        return false;
+    }
+
+    /// <summary>
+    /// Closes a connection the store opened, on the thread pool; returns at once. Works around two StackExchange.Redis
+    /// 1.2.6 faults: closing at once (<c>Close(false)</c> or <c>Dispose</c>) flushes its unsynchronised write buffer
+    /// again if the writer thread has not finished with it, which can send the last command twice (a consume counted
+    /// twice); closing through QUIT (<c>Close(true)</c>) makes QUIT the last write, harmless to repeat, but blocks
+    /// until QUIT is answered, which never happens on the thread that delivers replies (a continuation of a store call).
+    /// </summary>
+    private static void Close(IConnectionMultiplexer connection)
+        => Observe(Task.Run(() =>
+        {
+            connection.Close(allowCommandsToComplete: true);
+            connection.Dispose();
+        }));
+
+    private bool Attach(IConnectionMultiplexer connection, bool owns)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            if (owns)
+            {
+                // Replies complete callers in parallel on the thread pool instead of one by one on a single thread
+                // per connection: callers never depend on each other's order, and 64 of them then share the cores.
+                connection.PreserveAsyncOrder = false;
+            }
+
+            connection.ConnectionFailed += OnConnectionFailed;
+            connection.ConnectionRestored += OnConnectionRestored;
+            _connection = connection;
+            _ownsConnection = owns;
+            Volatile.Write(ref _database, connection.GetDatabase());
+            return true;
+        }
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+        => RedisQuotaStoreLog.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString(), e.Exception);
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+        => RedisQuotaStoreLog.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Quota.Stores.Redis;
+
+/// <summary>Checks <see cref="RedisQuotaStoreOptions"/> once, listing every problem with what to write instead.</summary>
+internal sealed class RedisQuotaStoreOptionsValidator : IValidateOptions<RedisQuotaStoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RedisQuotaStoreOptions options)
+    {
+        var errors = Collect(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static List<string> Collect(RedisQuotaStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.Connection is null)
+        {
+            if (string.IsNullOrWhiteSpace(options.Configuration))
+            {
+                errors.Add("Quota Redis store: set Configuration to a StackExchange.Redis configuration string, e.g. '127.0.0.1:6379', or pass an existing ConnectionMultiplexer.");
+            }
+            else
+            {
+                try
+                {
+                    if (ConfigurationOptions.Parse(options.Configuration).EndPoints.Count == 0)
+                    {
+                        errors.Add($"Quota Redis store: Configuration '{options.Configuration}' names no endpoint. Write host:port, e.g. '127.0.0.1:6379'.");
+                    }
+                }
+                catch (ArgumentException ex)
+                {
+                    errors.Add($"Quota Redis store: Configuration '{options.Configuration}' is not a valid StackExchange.Redis configuration string ({ex.Message}). Write e.g. '127.0.0.1:6379,password=…'.");
+                }
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            errors.Add("Quota Redis store: set either Configuration or Connection, not both.");
+        }
+
+        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            errors.Add($"Quota Redis store: KeyPrefix '{options.KeyPrefix}' must be non-empty and free of '{{' and '}}' (they would move keys to another cluster slot). Write e.g. 'quota' or 'myapp:quota'.");
+        }
+
+        if (options.OperationTimeout <= TimeSpan.Zero || options.OperationTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            errors.Add($"Quota Redis store: OperationTimeout {options.OperationTimeout} must be positive, e.g. '00:00:02'.");
+        }
+
+        if (options.ExpiryGrace < TimeSpan.Zero)
+        {
+            errors.Add($"Quota Redis store: ExpiryGrace {options.ExpiryGrace} must be zero or more, e.g. '00:01:00'.");
+        }
+
+        return errors;
+    }
+}
