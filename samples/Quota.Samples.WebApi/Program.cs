@@ -1,1 +1,67 @@
-var builder = WebApplication.CreateBuilder(args); var app = builder.Build(); app.Run();
+using NodaTime.Text;
+using Quota;
+using Quota.Samples.WebApi;
+
+// A small API with per-user quotas, in the style of Zuplo's Quota policy. Run it with
+//   dotnet run --project samples/Quota.Samples.WebApi
+// and call it with an API key from appsettings.json, e.g.
+//   curl -i -H "X-Api-Key: demo-key-alice" http://127.0.0.1:5080/hello
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(
+        ApiKeyAuthenticationHandler.SchemeName,
+        options => builder.Configuration.GetSection("ApiKeys").Bind(options.Keys));
+
+// The policies live in appsettings.json under "Quota": Quota.Core binds Period, Allowances, TimeZone, …; AddHttp binds
+// the HTTP settings (QuotaBy, QuotaAnchorMode, QuotaOnStatusCodes) from the same section.
+var quotaSection = builder.Configuration.GetSection("Quota");
+var quota = builder.Services.AddQuota(quotaSection).AddHttp(quotaSection);
+
+// ── STORE ── the one line that says where usage is kept: a SQLite file (Quota:Sqlite:ConnectionString: quota.db in the
+//            working directory, the sample's folder under `dotnet run --project`), so usage survives restarts. Delete the
+//            file to start afresh; quota.UseInMemoryStore() keeps usage in memory instead.
+quota.UseSqliteStore(builder.Configuration.GetSection("Quota:Sqlite"));
+
+var app = builder.Build();
+app.UseAuthentication();
+app.UseQuota();
+
+// 10 requests a month per user, counted from each user's first call.
+app.MapGet("/hello", (HttpContext context) => $"Hello, {context.User.Identity!.Name}!")
+    .RequireQuota("hello-monthly");
+
+// 100 requests a day AND 50,000 tokens a month per user; the tokens are the prompt's size (about four bytes a token).
+app.MapPost("/completions", async (HttpContext context) =>
+{
+    using var reader = new StreamReader(context.Request.Body);
+    var prompt = await reader.ReadToEndAsync(context.RequestAborted);
+    var tokens = (System.Text.Encoding.UTF8.GetByteCount(prompt) + 3) / 4;
+    context.SetQuotaMeters("tokens", tokens);
+    return Results.Ok(new { completion = $"You sent {tokens} tokens; here is a completion of none.", tokens });
+}).RequireQuota("completions-daily", "completions-monthly");
+
+// The caller's usage of every policy, read without counting anything (Zuplo's getUsage).
+app.MapGet("/usage", async (HttpContext context, IQuotaService quotas) =>
+{
+    var policies = new Dictionary<string, object>();
+    foreach (var policy in quotas.Policies.OrderBy(p => p.Name, StringComparer.Ordinal))
+    {
+        if (await context.GetQuotaUsageAsync(policy.Name, context.RequestAborted) is not { } usage)
+        {
+            return Results.Unauthorized();
+        }
+
+        policies[policy.Name] = new
+        {
+            anchorDate = InstantPattern.ExtendedIso.Format(usage.AnchorDate),
+            nextResetDate = InstantPattern.ExtendedIso.Format(usage.NextResetDate),
+            meters = usage.Meters,
+            remaining = usage.Remaining,
+        };
+    }
+
+    return Results.Ok(new { user = context.User.Identity?.Name, policies });
+});
+
+app.Run();

@@ -6,6 +6,13 @@ namespace Quota.Testing;
 
 public abstract partial class QuotaStoreContract
 {
+    /// <summary>Runs <see cref="ConcurrentCallers"/> callers at once, alternating between the store and its peer.</summary>
+    private Task RunConcurrently(IQuotaStore store, IQuotaStore peer, Func<IQuotaStore, int, Task> caller)
+        => Parallel.ForEachAsync(
+            Enumerable.Range(0, ConcurrentCallers),
+            new ParallelOptions { MaxDegreeOfParallelism = ConcurrentCallers },
+            async (index, _) => await caller(index % 2 == 0 ? store : peer, index));
+
     [Fact]
     public async Task Concurrent_consumes_never_exceed_the_limit_and_lose_nothing()
     {
@@ -17,21 +24,17 @@ public abstract partial class QuotaStoreContract
         const int attemptsPerCaller = 20;
         long granted = 0;
 
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, callers),
-            new ParallelOptions { MaxDegreeOfParallelism = callers },
-            async (caller, _) =>
+        await RunConcurrently(store, peer, async (handle, caller) =>
+        {
+            for (var i = 0; i < attemptsPerCaller; i++)
             {
-                var handle = caller % 2 == 0 ? store : peer;
-                for (var i = 0; i < attemptsPerCaller; i++)
+                var result = await handle.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, limit), new QuotaMeterDelta("tokens", 2, limit * 2)), Expiry);
+                if (result.Applied)
                 {
-                    var result = await handle.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, limit), new QuotaMeterDelta("tokens", 2, limit * 2)), Expiry);
-                    if (result.Applied)
-                    {
-                        Interlocked.Increment(ref granted);
-                    }
+                    Interlocked.Increment(ref granted);
                 }
-            });
+            }
+        });
 
         Assert.True(callers * attemptsPerCaller > limit, "the test must ask for more than the limit");
         Assert.Equal(limit, granted);
@@ -49,17 +52,13 @@ public abstract partial class QuotaStoreContract
         var callers = ConcurrentCallers;
         const int addsPerCaller = 25;
 
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, callers),
-            new ParallelOptions { MaxDegreeOfParallelism = callers },
-            async (caller, _) =>
+        await RunConcurrently(store, peer, async (handle, caller) =>
+        {
+            for (var i = 0; i < addsPerCaller; i++)
             {
-                var handle = caller % 2 == 0 ? store : peer;
-                for (var i = 0; i < addsPerCaller; i++)
-                {
-                    await handle.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 3)), Expiry);
-                }
-            });
+                await handle.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 3)), Expiry);
+            }
+        });
 
         Assert.Equal(callers * addsPerCaller * 3L, (await store.ReadAsync(counter))["rows"]);
     }
@@ -73,17 +72,13 @@ public abstract partial class QuotaStoreContract
         var callers = ConcurrentCallers;
         await store.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", callers * 10L)), Expiry);
 
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, callers),
-            new ParallelOptions { MaxDegreeOfParallelism = callers },
-            async (caller, _) =>
+        await RunConcurrently(store, peer, async (handle, caller) =>
+        {
+            for (var i = 0; i < 10; i++)
             {
-                var handle = caller % 2 == 0 ? store : peer;
-                for (var i = 0; i < 10; i++)
-                {
-                    await handle.SubtractAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)));
-                }
-            });
+                await handle.SubtractAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)));
+            }
+        });
 
         Assert.Equal(0, (await store.ReadAsync(counter))["requests"]);
     }
@@ -98,14 +93,10 @@ public abstract partial class QuotaStoreContract
         var seen = new ConcurrentBag<Instant>();
         var candidates = Enumerable.Range(0, callers).Select(i => Clock.Now + Duration.FromMilliseconds(i)).ToArray();
 
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, callers),
-            new ParallelOptions { MaxDegreeOfParallelism = callers },
-            async (caller, _) =>
-            {
-                var handle = caller % 2 == 0 ? store : peer;
-                seen.Add(await handle.GetOrSetAnchorAsync(policy, "racer", candidates[caller]));
-            });
+        await RunConcurrently(store, peer, async (handle, caller) =>
+        {
+            seen.Add(await handle.GetOrSetAnchorAsync(policy, "racer", candidates[caller]));
+        });
 
         var winner = Assert.Single(seen.Distinct());
         Assert.Contains(winner, candidates);
@@ -121,21 +112,17 @@ public abstract partial class QuotaStoreContract
         var callers = ConcurrentCallers;
         long applied = 0;
 
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, callers),
-            new ParallelOptions { MaxDegreeOfParallelism = callers },
-            async (caller, _) =>
+        await RunConcurrently(store, peer, async (handle, caller) =>
+        {
+            for (var batch = 0; batch < 5; batch++)
             {
-                var handle = caller % 2 == 0 ? store : peer;
-                for (var batch = 0; batch < 5; batch++)
+                var result = await handle.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 100)), Expiry, $"batch-{batch}");
+                if (result.Applied)
                 {
-                    var result = await handle.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 100)), Expiry, $"batch-{batch}");
-                    if (result.Applied)
-                    {
-                        Interlocked.Increment(ref applied);
-                    }
+                    Interlocked.Increment(ref applied);
                 }
-            });
+            }
+        });
 
         Assert.Equal(5, applied);
         Assert.Equal(500, (await store.ReadAsync(counter))["rows"]);

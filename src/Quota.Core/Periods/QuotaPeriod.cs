@@ -148,13 +148,13 @@ public sealed class QuotaPeriod : IEquatable<QuotaPeriod>
 
         if (value.HasDateComponent && (value.Milliseconds != 0 || value.Ticks != 0 || value.Nanoseconds != 0))
         {
-            error = $"'{trimmed}' mixes calendar units with fractions of a second. Write whole seconds, e.g. 'P1DT12H'.";
+            error = $"'{trimmed}' mixes calendar units with fractions of a second; use whole seconds. Write {AcceptedForms}.";
             return false;
         }
 
         if (value.HasTimeComponent && !value.HasDateComponent && value.ToDuration() < Duration.FromSeconds(1))
         {
-            error = $"'{trimmed}' is shorter than one second. Write a period of at least 'PT1S'.";
+            error = $"'{trimmed}' is shorter than one second, the shortest period. Write {AcceptedForms}.";
             return false;
         }
 

@@ -11,9 +11,12 @@ internal sealed class PolicyRuntime
     private int _subjectCount;
     private CycleBox? _sharedCycle;
 
-    public PolicyRuntime(QuotaPolicy policy, int maxSubjects)
+    private readonly Duration _retention;
+
+    public PolicyRuntime(QuotaPolicy policy, int maxSubjects, Duration retention)
     {
         Policy = policy;
+        _retention = retention;
         _maxSubjects = maxSubjects;
         DefaultDeltas = QuotaDeltas.Build(policy.Allowances, amounts: null);
         if (policy.AnchorMode == QuotaAnchorMode.Calendar)
@@ -32,20 +35,24 @@ internal sealed class PolicyRuntime
     public Instant? CalendarAnchor { get; }
 
     /// <summary>Returns the cycle containing <paramref name="now"/>, reusing the cached one while it is current.</summary>
-    public QuotaCycle CycleAt(ref CycleBox? cache, Instant anchor, Instant now)
+    public CycleBox CycleAt(ref CycleBox? cache, Instant anchor, Instant now)
     {
         var box = Volatile.Read(ref cache);
         if (box is not null && box.Anchor == anchor && box.Cycle.Contains(now))
         {
-            return box.Cycle;
+            return box;
         }
 
-        var cycle = QuotaCycle.Containing(anchor, Policy.Period, now, Policy.Zone);
-        Volatile.Write(ref cache, new CycleBox(anchor, cycle));
-        return cycle;
+        box = NewCycle(anchor, now);
+        Volatile.Write(ref cache, box);
+        return box;
     }
 
-    public QuotaCycle SharedCycleAt(Instant anchor, Instant now) => CycleAt(ref _sharedCycle, anchor, now);
+    /// <summary>Computes the cycle containing <paramref name="now"/> without caching it.</summary>
+    public CycleBox NewCycle(Instant anchor, Instant now)
+        => new(anchor, QuotaCycle.Containing(anchor, Policy.Period, now, Policy.Zone), _retention);
+
+    public CycleBox SharedCycleAt(Instant anchor, Instant now) => CycleAt(ref _sharedCycle, anchor, now);
 
     public bool TryGetSubject(string key, Instant now, out SubjectEntry entry)
     {
@@ -71,12 +78,14 @@ internal sealed class PolicyRuntime
     }
 }
 
-/// <summary>An immutable cached cycle for one anchor.</summary>
-internal sealed class CycleBox(Instant anchor, QuotaCycle cycle)
+/// <summary>An immutable cycle for one anchor, with the expiry its counter gets; cached while the cycle is current.</summary>
+internal sealed class CycleBox(Instant anchor, QuotaCycle cycle, Duration retention)
 {
     public Instant Anchor { get; } = anchor;
 
     public QuotaCycle Cycle { get; } = cycle;
+
+    public Instant ExpiresAt { get; } = cycle.End + retention;
 }
 
 /// <summary>What the service knows about one subject of one policy: the key it counts under, its allowances and anchor.</summary>

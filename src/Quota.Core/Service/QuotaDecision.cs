@@ -8,7 +8,9 @@ namespace Quota;
 /// </summary>
 public readonly struct QuotaDecision
 {
-    private readonly ReadOnlyMemory<QuotaMeterDelta> _deltas;
+    private readonly CycleBox _cycle;
+    private readonly Instant _now;
+    private readonly QuotaMeterDelta[] _deltas;
     private readonly QuotaCounterValues _values;
     private readonly int _refusedIndex;
 
@@ -16,10 +18,9 @@ public readonly struct QuotaDecision
         QuotaOutcome outcome,
         QuotaPolicy policy,
         string key,
-        Instant anchor,
-        QuotaCycle cycle,
+        CycleBox cycle,
         Instant now,
-        ReadOnlyMemory<QuotaMeterDelta> deltas,
+        QuotaMeterDelta[] deltas,
         QuotaCounterValues values,
         int refusedIndex,
         Exception? failure = null)
@@ -27,9 +28,8 @@ public readonly struct QuotaDecision
         Outcome = outcome;
         Policy = policy;
         Key = key;
-        AnchorDate = anchor;
-        Cycle = cycle;
-        TimeUntilReset = cycle.TimeUntilReset(now);
+        _cycle = cycle;
+        _now = now;
         _deltas = deltas;
         _values = values;
         _refusedIndex = refusedIndex;
@@ -49,16 +49,16 @@ public readonly struct QuotaDecision
     public string Key { get; }
 
     /// <summary>Gets the instant the subject's cycles are counted from.</summary>
-    public Instant AnchorDate { get; }
+    public Instant AnchorDate => _cycle?.Anchor ?? default;
 
     /// <summary>Gets the cycle the consume was counted in (pass it to a refund to give back to that same cycle).</summary>
-    public QuotaCycle Cycle { get; }
+    public QuotaCycle Cycle => _cycle?.Cycle ?? default;
 
     /// <summary>Gets the instant usage next resets.</summary>
     public Instant NextResetDate => Cycle.End;
 
     /// <summary>Gets the time from the decision until the next reset: what a <c>Retry-After</c> header needs.</summary>
-    public Duration TimeUntilReset { get; }
+    public Duration TimeUntilReset => Cycle.TimeUntilReset(_now);
 
     /// <summary>Gets the store failure behind <see cref="QuotaOutcome.FailedOpen"/> or <see cref="QuotaOutcome.FailedClosed"/>.</summary>
     public Exception? Failure { get; }
@@ -74,7 +74,7 @@ public readonly struct QuotaDecision
     /// <returns>The meter, its usage and its limit.</returns>
     public QuotaMeterUsage GetMeter(int index)
     {
-        var delta = _deltas.Span[index];
+        var delta = _deltas[index];
         return new QuotaMeterUsage(delta.Meter, _values[index], delta.Limit);
     }
 
@@ -86,7 +86,7 @@ public readonly struct QuotaDecision
     {
         for (var i = 0; i < MeterCount; i++)
         {
-            if (string.Equals(_deltas.Span[i].Meter, meter, StringComparison.Ordinal))
+            if (string.Equals(_deltas[i].Meter, meter, StringComparison.Ordinal))
             {
                 usage = GetMeter(i);
                 return true;

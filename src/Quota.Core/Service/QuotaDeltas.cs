@@ -7,16 +7,26 @@ internal static class QuotaDeltas
 
     /// <summary>
     /// Builds the deltas: each requested meter with its amount (and limit, if any), then every other limited meter at
-    /// amount 0 so that an exhausted meter refuses and every limited meter's usage is reported.
+    /// amount 0 so that an exhausted meter refuses and every limited meter's usage is reported. One array, no lists.
     /// </summary>
     /// <param name="allowances">The subject's allowances.</param>
     /// <param name="amounts">The amounts; <see langword="null"/> for one <c>requests</c>.</param>
     public static QuotaMeterDelta[] Build(IReadOnlyDictionary<string, long> allowances, IReadOnlyDictionary<string, long>? amounts)
     {
-        var deltas = new List<QuotaMeterDelta>(allowances.Count + 1);
+        var carried = 0;
+        foreach (var meter in allowances.Keys)
+        {
+            if (amounts is null ? meter != RequestsMeter : !amounts.ContainsKey(meter))
+            {
+                carried++;
+            }
+        }
+
+        var deltas = new QuotaMeterDelta[(amounts?.Count ?? 1) + carried];
+        var next = 0;
         if (amounts is null)
         {
-            deltas.Add(new QuotaMeterDelta(RequestsMeter, 1, Limit(allowances, RequestsMeter)));
+            deltas[next++] = new QuotaMeterDelta(RequestsMeter, 1, Limit(allowances, RequestsMeter));
         }
         else
         {
@@ -32,25 +42,24 @@ internal static class QuotaDeltas
                     throw new ArgumentOutOfRangeException(nameof(amounts), amount, $"The amount for meter '{meter}' is negative. Pass zero or more; give usage back with RefundAsync.");
                 }
 
-                deltas.Add(new QuotaMeterDelta(meter, amount, Limit(allowances, meter)));
+                deltas[next++] = new QuotaMeterDelta(meter, amount, Limit(allowances, meter));
             }
 
-            if (deltas.Count == 0)
+            if (next == 0)
             {
                 throw new ArgumentException("Pass at least one meter and amount, e.g. { [\"requests\"] = 1 }.", nameof(amounts));
             }
         }
 
-        // Sorted so every call orders a policy's meters the same way.
-        foreach (var meter in allowances.Keys.Order(StringComparer.Ordinal))
+        foreach (var (meter, limit) in allowances)
         {
             if (amounts is null ? meter != RequestsMeter : !amounts.ContainsKey(meter))
             {
-                deltas.Add(new QuotaMeterDelta(meter, 0, allowances[meter]));
+                deltas[next++] = new QuotaMeterDelta(meter, 0, limit);
             }
         }
 
-        return deltas.ToArray();
+        return deltas;
     }
 
     private static long? Limit(IReadOnlyDictionary<string, long> allowances, string meter)

@@ -54,4 +54,21 @@ internal sealed partial class QuotaService
             throw new QuotaStoreException($"The quota store failed for policy '{runtime.Name}': {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// Whether an exception is the store's trouble (to be met with the failure mode) rather than the caller's: bad
+    /// arguments, the caller's own cancellation, or the application's provider functions.
+    /// </summary>
+    private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken)
+        => ex switch
+        {
+            QuotaStoreException => true,
+            ArgumentException => false,
+            QuotaProviderException => false,
+            OperationCanceledException when cancellationToken.IsCancellationRequested => false,
+            _ => true,
+        };
+
+    private static QuotaStoreException AsStoreException(PolicyRuntime runtime, Exception ex)
+        => ex as QuotaStoreException ?? new QuotaStoreException($"The quota store failed for policy '{runtime.Name}': {ex.Message}", ex);
 }

@@ -5,29 +5,43 @@ namespace Quota;
 internal sealed partial class QuotaService
 {
     /// <summary>A subject resolved for one call: the key to count under, its allowances, anchor and current cycle.</summary>
-    private readonly record struct Resolved(string Key, IReadOnlyDictionary<string, long> Allowances, QuotaMeterDelta[] DefaultDeltas, Instant Anchor, QuotaCycle Cycle);
+    private readonly record struct Resolved(string Key, IReadOnlyDictionary<string, long> Allowances, QuotaMeterDelta[] DefaultDeltas, CycleBox Box)
+    {
+        public Instant Anchor => Box.Anchor;
+
+        public QuotaCycle Cycle => Box.Cycle;
+    }
 
     /// <summary>
     /// Resolves the subject. The common cases — calendar anchor with the policy's allowances, or a cached first-use
     /// anchor — complete synchronously without allocating.
     /// </summary>
     private ValueTask<Resolved> ResolveAsync(PolicyRuntime runtime, QuotaSubject subject, Instant now, bool setAnchor, CancellationToken cancellationToken)
+        => TryResolveCached(runtime, subject, now, out var resolved)
+            ? new ValueTask<Resolved>(resolved)
+            : ResolveSlowAsync(runtime, subject, now, setAnchor, cancellationToken);
+
+    /// <summary>Resolves the subject from what is cached, without I/O: a calendar anchor, or a remembered subject.</summary>
+    private static bool TryResolveCached(PolicyRuntime runtime, QuotaSubject subject, Instant now, out Resolved resolved)
     {
         var policy = runtime.Policy;
         if (subject.Allowances is null && subject.Anchor is null)
         {
             if (policy.SubjectProvider is null && runtime.CalendarAnchor is { } calendar)
             {
-                return new ValueTask<Resolved>(new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, calendar, runtime.SharedCycleAt(calendar, now)));
+                resolved = new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, runtime.SharedCycleAt(calendar, now));
+                return true;
             }
 
             if (runtime.TryGetSubject(subject.Key, now, out var entry))
             {
-                return new ValueTask<Resolved>(new Resolved(entry.Key, entry.Allowances, entry.DefaultDeltas, entry.Anchor, runtime.CycleAt(ref entry.Cycle, entry.Anchor, now)));
+                resolved = new Resolved(entry.Key, entry.Allowances, entry.DefaultDeltas, runtime.CycleAt(ref entry.Cycle, entry.Anchor, now));
+                return true;
             }
         }
 
-        return ResolveSlowAsync(runtime, subject, now, setAnchor, cancellationToken);
+        resolved = default;
+        return false;
     }
 
     private async ValueTask<Resolved> ResolveSlowAsync(PolicyRuntime runtime, QuotaSubject subject, Instant now, bool setAnchor, CancellationToken cancellationToken)
@@ -39,7 +53,7 @@ internal sealed partial class QuotaService
         var allowances = subject.Allowances ?? policy.Allowances;
         if (subject.Allowances is null && policy.SubjectProvider is { } provider)
         {
-            var detail = await CallProviderAsync(runtime, provider(subject.Key, cancellationToken), "SubjectProvider").ConfigureAwait(false)
+            var detail = await CallProviderAsync(runtime, provider, subject.Key, "SubjectProvider", cancellationToken).ConfigureAwait(false)
                 ?? throw new QuotaProviderException($"Quota policy '{runtime.Name}': SubjectProvider returned null for a subject. Return a QuotaSubjectDetail with the key to count under.");
             if (string.IsNullOrEmpty(detail.Key))
             {
@@ -65,7 +79,7 @@ internal sealed partial class QuotaService
                     anchor = runtime.CalendarAnchor!.Value;
                     break;
                 case QuotaAnchorMode.Function:
-                    anchor = await CallProviderAsync(runtime, policy.AnchorProvider!(key, cancellationToken), "AnchorProvider").ConfigureAwait(false);
+                    anchor = await CallProviderAsync(runtime, policy.AnchorProvider!, key, "AnchorProvider", cancellationToken).ConfigureAwait(false);
                     validUntil = Min(validUntil, now + Duration.FromTimeSpan(policy.SubjectCacheDuration));
                     break;
                 default:
@@ -87,23 +101,24 @@ internal sealed partial class QuotaService
         }
 
         var deltas = ReferenceEquals(allowances, policy.Allowances) ? runtime.DefaultDeltas : QuotaDeltas.Build(allowances, amounts: null);
-        var cycle = QuotaCycle.Containing(anchor, policy.Period, now, policy.Zone);
+        var box = runtime.NewCycle(anchor, now);
         if (cacheable && anchored && (validUntil == Instant.MaxValue || policy.SubjectCacheDuration > TimeSpan.Zero))
         {
             var entry = new SubjectEntry(key, anchor, allowances, deltas, validUntil);
+            entry.Cycle = box;
             runtime.RememberSubject(subject.Key, entry);
         }
 
-        return new Resolved(key, allowances, deltas, anchor, cycle);
+        return new Resolved(key, allowances, deltas, box);
     }
 
     private static Instant Min(Instant a, Instant b) => a < b ? a : b;
 
-    private static async ValueTask<T> CallProviderAsync<T>(PolicyRuntime runtime, ValueTask<T> call, string name)
+    private static async ValueTask<T> CallProviderAsync<T>(PolicyRuntime runtime, Func<string, CancellationToken, ValueTask<T>> provider, string key, string name, CancellationToken cancellationToken)
     {
         try
         {
-            return await call.ConfigureAwait(false);
+            return await provider(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -11,7 +11,6 @@ internal sealed partial class QuotaService : IQuotaService
     private readonly IQuotaStore _store;
     private readonly IClock _clock;
     private readonly QuotaMetrics _metrics;
-    private readonly Duration _retention;
 
     public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics)
     {
@@ -32,13 +31,13 @@ internal sealed partial class QuotaService : IQuotaService
             pair => pair.Key,
             pair => new PolicyRuntime(
                 new QuotaPolicy(pair.Key, pair.Value, QuotaPeriod.Parse(pair.Value.Period!), DateTimeZoneProviders.Tzdb[pair.Value.TimeZone.Trim()]),
-                value.MaxCachedSubjects),
+                value.MaxCachedSubjects,
+                Duration.FromTimeSpan(value.ExpiredCounterRetention)),
             StringComparer.OrdinalIgnoreCase);
         Policies = _policies.Values.Select(r => r.Policy).ToArray();
         _store = store;
         _clock = clock;
         _metrics = metrics;
-        _retention = Duration.FromTimeSpan(value.ExpiredCounterRetention);
     }
 
     public IReadOnlyCollection<QuotaPolicy> Policies { get; }
@@ -76,7 +75,7 @@ internal sealed partial class QuotaService : IQuotaService
         var cycle = resolved.Cycle;
         var result = await GuardAsync(
             runtime,
-            _store.AddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, cycle.Start), deltas, cycle.End + _retention, idempotencyId, cancellationToken),
+            _store.AddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, cycle.Start), deltas, resolved.Box.ExpiresAt, idempotencyId, cancellationToken),
             cancellationToken).ConfigureAwait(false);
         if (result.Applied)
         {
@@ -121,10 +120,53 @@ internal sealed partial class QuotaService : IQuotaService
         await GuardAsync(runtime, _store.ResetAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<QuotaDecision> ConsumeCoreAsync(PolicyRuntime runtime, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, CancellationToken cancellationToken)
+    /// <summary>
+    /// The hot path. When the subject is cached and the store answers synchronously (the in-memory store), the decision
+    /// is made without an async state machine, without allocating, and with one clock read.
+    /// </summary>
+    private ValueTask<QuotaDecision> ConsumeCoreAsync(PolicyRuntime runtime, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetCurrentInstant();
+        if (runtime.Policy.Enforcement == QuotaEnforcement.Enforce && TryResolveCached(runtime, subject, now, out var resolved))
+        {
+            var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
+            ValueTask<QuotaStoreResult> call;
+            try
+            {
+                call = _store.TryAddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), deltas, resolved.Box.ExpiresAt, cancellationToken);
+            }
+            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+            {
+                return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex)));
+            }
+
+            if (call.IsCompletedSuccessfully)
+            {
+                return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, call.Result));
+            }
+
+            return FinishConsumeAsync(runtime, resolved, now, deltas, call, cancellationToken);
+        }
+
+        return ConsumeSlowAsync(runtime, subject, amounts, now, cancellationToken);
+    }
+
+    private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await GuardAsync(runtime, call, cancellationToken).ConfigureAwait(false);
+            return Decide(runtime, resolved, now, deltas, result);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            return Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex));
+        }
+    }
+
+    private async ValueTask<QuotaDecision> ConsumeSlowAsync(PolicyRuntime runtime, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, Instant now, CancellationToken cancellationToken)
     {
         var policy = runtime.Policy;
-        var now = _clock.GetCurrentInstant();
         Resolved resolved;
         try
         {
@@ -133,13 +175,12 @@ internal sealed partial class QuotaService : IQuotaService
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
             // The anchor could not be read: the cycle is unknown, so report one counted from now.
-            var cycle = QuotaCycle.Containing(now, policy.Period, now, policy.Zone);
-            return Failed(runtime, subject.Key, now, cycle, now, AsStoreException(runtime, ex));
+            return Failed(runtime, subject.Key, runtime.NewCycle(now, now), now, AsStoreException(runtime, ex));
         }
 
         var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
-        var expiresAt = resolved.Cycle.End + _retention;
+        var expiresAt = resolved.Box.ExpiresAt;
         try
         {
             if (policy.Enforcement == QuotaEnforcement.Shadow)
@@ -152,50 +193,38 @@ internal sealed partial class QuotaService : IQuotaService
                     _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[over].Meter), new("quota.enforcement", "shadow"));
                 }
 
-                return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Anchor, resolved.Cycle, now, deltas, added.Values, over);
+                return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Box, now, deltas, added.Values, over);
             }
 
             var result = await GuardAsync(runtime, _store.TryAddAsync(counter, deltas, expiresAt, cancellationToken), cancellationToken).ConfigureAwait(false);
-            if (result.Applied)
-            {
-                CountConsumed(runtime, deltas);
-            }
-            else if (_metrics.Refused.Enabled)
-            {
-                _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[result.RefusedIndex].Meter), new("quota.enforcement", "enforce"));
-            }
-
-            return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, policy, resolved.Key, resolved.Anchor, resolved.Cycle, now, deltas, result.Values, result.RefusedIndex);
+            return Decide(runtime, resolved, now, deltas, result);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
-            return Failed(runtime, resolved.Key, resolved.Anchor, resolved.Cycle, now, AsStoreException(runtime, ex));
+            return Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex));
         }
     }
 
-    /// <summary>
-    /// Whether an exception is the store's trouble (to be met with the failure mode) rather than the caller's: bad
-    /// arguments, the caller's own cancellation, or the application's provider functions.
-    /// </summary>
-    private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken)
-        => ex switch
+    private QuotaDecision Decide(PolicyRuntime runtime, in Resolved resolved, Instant now, QuotaMeterDelta[] deltas, QuotaStoreResult result)
+    {
+        if (result.Applied)
         {
-            QuotaStoreException => true,
-            ArgumentException => false,
-            OperationCanceledException when cancellationToken.IsCancellationRequested => false,
-            QuotaProviderException => false,
-            _ => true,
-        };
+            CountConsumed(runtime, deltas);
+        }
+        else if (_metrics.Refused.Enabled)
+        {
+            _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[result.RefusedIndex].Meter), new("quota.enforcement", "enforce"));
+        }
 
-    private static QuotaStoreException AsStoreException(PolicyRuntime runtime, Exception ex)
-        => ex as QuotaStoreException ?? new QuotaStoreException($"The quota store failed for policy '{runtime.Name}': {ex.Message}", ex);
+        return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, runtime.Policy, resolved.Key, resolved.Box, now, deltas, result.Values, result.RefusedIndex);
+    }
 
-    private QuotaDecision Failed(PolicyRuntime runtime, string key, Instant anchor, QuotaCycle cycle, Instant now, QuotaStoreException failure)
+    private QuotaDecision Failed(PolicyRuntime runtime, string key, CycleBox cycle, Instant now, QuotaStoreException failure)
     {
         var policy = runtime.Policy;
         var open = policy.FailureMode == QuotaFailureMode.FailOpen;
         _metrics.StoreFailures.Add(1, new("quota.policy", runtime.Name), new("quota.failure_mode", open ? "fail_open" : "fail_closed"));
-        return new QuotaDecision(open ? QuotaOutcome.FailedOpen : QuotaOutcome.FailedClosed, policy, key, anchor, cycle, now, ReadOnlyMemory<QuotaMeterDelta>.Empty, default, -1, failure);
+        return new QuotaDecision(open ? QuotaOutcome.FailedOpen : QuotaOutcome.FailedClosed, policy, key, cycle, now, [], default, -1, failure);
     }
 
     private static int FirstOver(QuotaMeterDelta[] deltas, QuotaCounterValues after)

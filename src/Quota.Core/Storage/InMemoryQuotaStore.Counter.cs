@@ -19,18 +19,26 @@ public sealed partial class InMemoryQuotaStore
         public bool Removed { get; set; }
 
         /// <summary>Starts the counter afresh when it had expired, then extends its expiry.</summary>
-        public void Renew(Instant now, Instant expiresAt)
+        /// <remarks>
+        /// The clock is read only when the expiry would be extended. Otherwise the counter expires no sooner than the
+        /// caller asks for, and a caller asks for an expiry in its future, so the counter has not expired: the hot path
+        /// of a counter's cycle reads no clock at all. Should a caller pass an expiry already past, the write lands in a
+        /// counter that reads as empty, as an expired counter must.
+        /// </remarks>
+        public void Renew(IClock clock, Instant expiresAt)
         {
-            if (ExpiresAt <= now)
+            if (expiresAt <= ExpiresAt)
+            {
+                return;
+            }
+
+            if (ExpiresAt <= clock.GetCurrentInstant())
             {
                 _count = 0;
                 _appliedIds = null;
             }
 
-            if (expiresAt > ExpiresAt)
-            {
-                ExpiresAt = expiresAt;
-            }
+            ExpiresAt = expiresAt;
         }
 
         public QuotaStoreResult TryAdd(ReadOnlySpan<QuotaMeterDelta> deltas)

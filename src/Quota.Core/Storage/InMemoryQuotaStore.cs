@@ -15,7 +15,7 @@ namespace Quota;
 /// </remarks>
 public sealed partial class InMemoryQuotaStore : IQuotaStore
 {
-    private readonly ConcurrentDictionary<QuotaCounterKey, Counter> _counters = new();
+    private readonly ConcurrentDictionary<QuotaCounterKey, Counter> _counters = new(CounterKeyComparer.Instance);
     private readonly ConcurrentDictionary<(string Policy, string Key), Instant> _anchors = new();
     private readonly IClock _clock;
     private readonly Duration _sweepInterval;
@@ -45,54 +45,19 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
 
     /// <inheritdoc />
     public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
-    {
-        StoreArguments.Validate(counter, deltas.Span);
-        cancellationToken.ThrowIfCancellationRequested();
-        var now = Tick();
-        while (true)
-        {
-            var entry = _counters.GetOrAdd(counter, static _ => new Counter());
-            lock (entry.Gate)
-            {
-                if (entry.Removed)
-                {
-                    continue;
-                }
-
-                entry.Renew(now, expiresAt);
-                return new ValueTask<QuotaStoreResult>(entry.TryAdd(deltas.Span));
-            }
-        }
-    }
+        => new(Write(counter, deltas, expiresAt, idempotencyId: null, static (entry, deltas, _) => entry.TryAdd(deltas), cancellationToken));
 
     /// <inheritdoc />
     public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
-    {
-        StoreArguments.Validate(counter, deltas.Span);
-        cancellationToken.ThrowIfCancellationRequested();
-        var now = Tick();
-        while (true)
-        {
-            var entry = _counters.GetOrAdd(counter, static _ => new Counter());
-            lock (entry.Gate)
-            {
-                if (entry.Removed)
-                {
-                    continue;
-                }
-
-                entry.Renew(now, expiresAt);
-                return new ValueTask<QuotaAddResult>(entry.Add(deltas.Span, idempotencyId));
-            }
-        }
-    }
+        => new(Write(counter, deltas, expiresAt, idempotencyId, static (entry, deltas, id) => entry.Add(deltas, id), cancellationToken));
 
     /// <inheritdoc />
     public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default)
     {
         StoreArguments.Validate(counter, deltas.Span);
         cancellationToken.ThrowIfCancellationRequested();
-        var now = Tick();
+        CountOperation();
+        var now = _clock.GetCurrentInstant();
         if (_counters.TryGetValue(counter, out var entry))
         {
             lock (entry.Gate)
@@ -112,7 +77,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var now = Tick();
+        var now = _clock.GetCurrentInstant();
         if (_counters.TryGetValue(counter, out var entry))
         {
             lock (entry.Gate)
@@ -156,6 +121,33 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         return new ValueTask<Instant?>(_anchors.TryGetValue((policy, key), out var anchor) ? anchor : null);
     }
 
+    /// <summary>Runs a write on the counter under its lock, creating the counter when absent and renewing it when expired.</summary>
+    private TResult Write<TResult>(
+        QuotaCounterKey counter,
+        ReadOnlyMemory<QuotaMeterDelta> deltas,
+        Instant expiresAt,
+        string? idempotencyId,
+        Func<Counter, ReadOnlySpan<QuotaMeterDelta>, string?, TResult> write,
+        CancellationToken cancellationToken)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        cancellationToken.ThrowIfCancellationRequested();
+        CountOperation();
+        while (true)
+        {
+            var entry = _counters.GetOrAdd(counter, static _ => new Counter());
+            lock (entry.Gate)
+            {
+                // A counter the sweep or a reset removed after we found it: start over on a fresh one.
+                if (!entry.Removed)
+                {
+                    entry.Renew(_clock, expiresAt);
+                    return write(entry, deltas.Span, idempotencyId);
+                }
+            }
+        }
+    }
+
     /// <summary>Deletes every counter whose expiry has passed.</summary>
     /// <returns>The number of counters deleted.</returns>
     public int PurgeExpired()
@@ -196,11 +188,16 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         }
     }
 
-    private Instant Tick()
+    /// <summary>Every 1,024 writes, reads the clock and starts a background sweep when one is due.</summary>
+    private void CountOperation()
     {
+        if ((Interlocked.Increment(ref _operations) & 1023) != 0)
+        {
+            return;
+        }
+
         var now = _clock.GetCurrentInstant();
-        if ((Interlocked.Increment(ref _operations) & 1023) == 0 && now - _lastSweep >= _sweepInterval
-            && Interlocked.CompareExchange(ref _sweeping, 1, 0) == 0)
+        if (now - _lastSweep >= _sweepInterval && Interlocked.CompareExchange(ref _sweeping, 1, 0) == 0)
         {
             _lastSweep = now;
             ThreadPool.UnsafeQueueUserWorkItem(
@@ -218,7 +215,5 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
                 this,
                 preferLocal: false);
         }
-
-        return now;
     }
 }

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging;
+
+namespace Quota.AspNetCore;
+
+internal sealed partial class QuotaMiddleware
+{
+    /// <summary>
+    /// The way out: a status outside a policy's <c>QuotaOnStatusCodes</c> gives its reserved request back (to the cycle it
+    /// was counted in); otherwise the meters the endpoint set are recorded. With neither to do, nothing touches the store.
+    /// </summary>
+    private ValueTask CompleteAsync(QuotaFeature feature, int status)
+    {
+        var hasMeters = feature.Meters is { Count: > 0 };
+        foreach (ref readonly var call in feature.Calls.AsSpan())
+        {
+            if (call.Reserved && (hasMeters || !call.Policy.Counted.Contains(status)))
+            {
+                return CompleteSlowAsync(feature, status);
+            }
+        }
+
+        feature.Completed = true;
+        return default;
+    }
+
+    private async ValueTask CompleteSlowAsync(QuotaFeature feature, int status)
+    {
+        feature.Completed = true;
+        var calls = feature.Calls;
+        for (var i = 0; i < calls.Length; i++)
+        {
+            if (!calls[i].Reserved)
+            {
+                continue;
+            }
+
+            if (!calls[i].Policy.Counted.Contains(status))
+            {
+                await RefundAsync(calls, i, status).ConfigureAwait(false);
+            }
+            else if (feature.Meters is { Count: > 0 } meters)
+            {
+                await RecordAsync(calls[i], meters).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Gives back what the first <paramref name="count"/> policies reserved, because a later one refused or a provider threw.</summary>
+    private async ValueTask RefundReservedAsync(PolicyCall[] calls, int count, int status)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (calls[i].Reserved && !calls[i].Refunded)
+            {
+                await RefundAsync(calls, i, status).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask RefundAsync(PolicyCall[] calls, int index, int status)
+    {
+        var policy = calls[index].Policy;
+        try
+        {
+            // Not the request's token: a client that went away must still get its reservation given back.
+            await _quota.RefundAsync(policy.Name, calls[index].Subject, amounts: null, calls[index].Decision.Cycle, CancellationToken.None).ConfigureAwait(false);
+            calls[index].Refunded = true;
+        }
+        catch (Exception ex)
+        {
+            // The response is decided; failing to give back one request must not turn it into an error.
+            QuotaHttpLog.RefundFailed(_logger, policy.Name, status, ex);
+        }
+    }
+
+    private async ValueTask RecordAsync(PolicyCall call, IReadOnlyDictionary<string, long> meters)
+    {
+        try
+        {
+            await _quota.RecordAsync(call.Policy.Name, call.Subject, meters, idempotencyId: null, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            QuotaHttpLog.RecordFailed(_logger, call.Policy.Name, ex);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace Quota.PluginSdk;
+
+/// <summary>Stops a sync when its team runs out of quota: CloudQuery's <c>WithCancelOnQuotaExceeded</c>.</summary>
+public static class QuotaMonitor
+{
+    /// <summary>
+    /// Checks the team's quota once right away, then at intervals in the background, and cancels the returned scope's
+    /// token when the quota runs out or when too many checks in a row fail.
+    /// </summary>
+    /// <param name="cancellationToken">The sync's own token; the scope's token is cancelled with it.</param>
+    /// <param name="monitor">What to check, usually the sync's <see cref="IUsageClient"/>.</param>
+    /// <param name="options">The interval and failure limit; <see langword="null"/> for the defaults (30 s, 10 failures).</param>
+    /// <returns>
+    /// The running monitor: pass its <see cref="QuotaMonitorScope.Token"/> to the sync, read
+    /// <see cref="QuotaMonitorScope.Reason"/> after a cancellation, and dispose it when the sync ends.
+    /// </returns>
+    /// <exception cref="QuotaExceededException">The team has no quota now; the message names the team and what to do.</exception>
+    /// <exception cref="QuotaStoreException">The first check failed.</exception>
+    public static Task<QuotaMonitorScope> WithCancelOnQuotaExceeded(CancellationToken cancellationToken, IQuotaMonitor monitor, QuotaMonitorOptions? options = null)
+        => WithCancelOnQuotaExceeded(cancellationToken, monitor, options, SystemDelays.Instance);
+
+    internal static async Task<QuotaMonitorScope> WithCancelOnQuotaExceeded(CancellationToken cancellationToken, IQuotaMonitor monitor, QuotaMonitorOptions? options, IDelayScheduler delays)
+    {
+        ArgumentNullException.ThrowIfNull(monitor);
+        var copy = (options ?? new QuotaMonitorOptions()).Copy();
+        copy.ThrowIfInvalid();
+
+        var first = await monitor.CheckQuotaAsync(cancellationToken).ConfigureAwait(false);
+        if (!first.HasQuota)
+        {
+            throw new QuotaExceededException(monitor.TeamName, first.ResetsAt);
+        }
+
+        return new QuotaMonitorScope(monitor, copy, delays, first.SuggestedQueryInterval, cancellationToken);
+    }
+}

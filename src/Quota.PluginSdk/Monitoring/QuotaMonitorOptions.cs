@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Quota.PluginSdk;
+
+/// <summary>How <see cref="QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken, IQuotaMonitor, QuotaMonitorOptions?)"/> checks. The defaults are CloudQuery's.</summary>
+public sealed class QuotaMonitorOptions
+{
+    /// <summary>Gets or sets the time between checks, unless the monitored client suggests another. Defaults to 30 seconds.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how many checks in a row may fail before the token is cancelled. Defaults to 10 (five minutes at the default interval).</summary>
+    public int MaxConsecutiveFailures { get; set; } = 10;
+
+    /// <summary>Gets or sets where failed checks and cancellations are logged. Defaults to no logging.</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
+
+    internal QuotaMonitorOptions Copy() => (QuotaMonitorOptions)MemberwiseClone();
+
+    internal void ThrowIfInvalid()
+    {
+        var errors = new List<string>();
+        if (CheckInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"QuotaMonitorOptions.CheckInterval is {CheckInterval}. Write a positive time, e.g. 00:00:30.");
+        }
+
+        if (MaxConsecutiveFailures < 1)
+        {
+            errors.Add($"QuotaMonitorOptions.MaxConsecutiveFailures is {MaxConsecutiveFailures}. Write 1 or more, e.g. 10.");
+        }
+
+        if (Logger is null)
+        {
+            errors.Add("QuotaMonitorOptions.Logger is null. Leave it unset for no logging, or pass a logger.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(QuotaMonitorOptions), errors);
+        }
+    }
+}

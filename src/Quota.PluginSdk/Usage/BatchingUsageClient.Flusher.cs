@@ -1,0 +1,81 @@
+using NodaTime;
+
+namespace Quota.PluginSdk;
+
+internal sealed partial class BatchingUsageClient
+{
+    /// <summary>
+    /// The background flusher. It flushes a full batch once the minimum time since the last flush has passed, and
+    /// anything pending (or a batch that failed before) at the maximum time; in between it sleeps until a counting
+    /// thread signals a full batch or the maximum time comes.
+    /// </summary>
+    private async Task RunFlusherAsync()
+    {
+        var cancellationToken = _stop.Token;
+        try
+        {
+            await RefreshQuotaAsync(cancellationToken).ConfigureAwait(false);
+            var lastFlush = _clock.GetCurrentInstant();
+            var nextTick = lastFlush + _maxBetweenFlushes;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // Re-arm the signal before looking, so a batch that fills after this look wakes the wait below.
+                Volatile.Write(ref _batchSignalled, 0);
+                var now = _clock.GetCurrentInstant();
+                var pending = Volatile.Read(ref _pending.Value);
+                if (pending >= _batchLimit)
+                {
+                    var due = lastFlush + _minBetweenFlushes;
+                    if (now < due)
+                    {
+                        // Full, but too soon: counting threads need not signal again meanwhile.
+                        Volatile.Write(ref _batchSignalled, 1);
+                        await _delays.DelayAsync((due - now).ToTimeSpan(), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                else if (now < nextTick)
+                {
+                    await WaitForBatchOrTickAsync(nextTick - now, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                else if (pending <= 0 && Volatile.Read(ref _unsent) is null)
+                {
+                    if (Volatile.Read(ref _outOfQuota) != 0)
+                    {
+                        // The allowance may have been raised, or the cycle may have reset.
+                        await RefreshQuotaAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    nextTick = now + _maxBetweenFlushes;
+                    continue;
+                }
+
+                await FlushAsync(drain: false, cancellationToken).ConfigureAwait(false);
+                lastFlush = _clock.GetCurrentInstant();
+                nextTick = lastFlush + _maxBetweenFlushes;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Closing: the close flushes what is left.
+        }
+        catch (Exception ex)
+        {
+            UsageClientLog.FlusherFailed(_logger, ex, _meta.Team);
+        }
+    }
+
+    private async Task WaitForBatchOrTickAsync(Duration untilTick, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signal = _wake.WaitAsync(wait.Token);
+        var tick = _delays.DelayAsync(untilTick.ToTimeSpan(), wait.Token);
+        await Task.WhenAny(signal, tick).ConfigureAwait(false);
+        wait.Cancel();
+        await Task.WhenAll(signal, tick).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Quota.PluginSdk;
+
+/// <summary>
+/// The metered usage client: counts rows in lock-free counters and records them under a quota policy in the
+/// background, in batches that carry an idempotency id.
+/// </summary>
+/// <remarks>
+/// The state is split by who touches it. The counting threads touch only <see cref="_pending"/>, the table counters and
+/// a few flags. One flusher at a time — the background loop, then the close — takes batches and writes them. The
+/// quota view (<see cref="_pendingQuota"/> and the unsent batch) changes under <see cref="_viewLock"/>, never around I/O.
+/// </remarks>
+internal sealed partial class BatchingUsageClient : IUsageClient
+{
+    private readonly PluginMeta _meta;
+    private readonly IQuotaService _quota;
+    private readonly string _policy;
+    private readonly IClock _clock;
+    private readonly IDelayScheduler _delays;
+    private readonly ILogger _logger;
+    private readonly long _batchLimit;
+    private readonly Duration _minBetweenFlushes;
+    private readonly Duration _maxBetweenFlushes;
+    private readonly int _maxRetries;
+    private readonly TimeSpan _minWait;
+    private readonly TimeSpan _maxWait;
+    private readonly TimeSpan? _queryInterval;
+    private readonly ConcurrentDictionary<string, TableCounter> _tables = new(StringComparer.Ordinal);
+    private readonly TableCounter?[] _recentTables = new TableCounter?[4];
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _viewLock = new();
+    private readonly Task _flusher;
+
+    /// <summary>Rows counted and not yet taken into a batch.</summary>
+    private PaddedCounter _pending;
+
+    private IncreaseGuard _guard;
+
+    /// <summary>1 once the flusher has been woken for a full batch and not yet looked again.</summary>
+    private int _batchSignalled;
+
+    /// <summary>
+    /// How many rows may be pending before the team's allowance is used up: the store's remaining rows at the last read,
+    /// less the rows of the unsent batch. <see cref="long.MaxValue"/> while unknown or when rows are not capped.
+    /// </summary>
+    private long _pendingQuota = long.MaxValue;
+
+    /// <summary>1 while this client knows the allowance is used up.</summary>
+    private int _outOfQuota;
+
+    private int _recentNext;
+    private UsageBatch? _unsent;
+    private long _recordedBatches;
+    private Task? _close;
+
+    public BatchingUsageClient(PluginMeta meta, IQuotaService quota, string policy, UsageClientOptions options, IClock clock, IDelayScheduler delays)
+    {
+        _meta = meta;
+        _quota = quota;
+        _policy = policy;
+        _clock = clock;
+        _delays = delays;
+        _logger = options.Logger;
+        _batchLimit = options.BatchLimit;
+        _minBetweenFlushes = Duration.FromTimeSpan(options.MinTimeBetweenFlushes);
+        _maxBetweenFlushes = Duration.FromTimeSpan(options.MaxTimeBetweenFlushes);
+        _maxRetries = options.MaxRetries;
+        _minWait = options.MinWaitTime;
+        _maxWait = options.MaxWaitTime;
+        _queryInterval = options.QuotaQueryInterval;
+        _flusher = Task.Run(RunFlusherAsync);
+    }
+
+    public string TeamName => _meta.Team;
+
+    /// <summary>Gets the number of batches the store has confirmed (for tests and diagnostics).</summary>
+    internal long RecordedBatches => Interlocked.Read(ref _recordedBatches);
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Quota;
+using Quota.Stores.Sqlite;
+
+// In the host's namespace so that UseSqliteStore is found without a using, like AddQuota.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Keeps Quota's usage in a SQLite file: <c>services.AddQuota().UseSqliteStore("Data Source=quota.db")</c>.</summary>
+public static class QuotaSqliteBuilderExtensions
+{
+    /// <summary>Keeps usage in the SQLite file a connection string names, created (with its schema) on first use.</summary>
+    /// <param name="builder">The Quota builder.</param>
+    /// <param name="connectionString">E.g. <c>Data Source=quota.db</c>; the file's folder must exist.</param>
+    /// <returns>The builder.</returns>
+    public static QuotaBuilder UseSqliteStore(this QuotaBuilder builder, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.UseSqliteStore(options => options.ConnectionString = connectionString);
+    }
+
+    /// <summary>Keeps usage in a SQLite file configured in code.</summary>
+    /// <param name="builder">The Quota builder.</param>
+    /// <param name="configure">Sets the options, at least <see cref="SqliteQuotaStoreOptions.ConnectionString"/>.</param>
+    /// <returns>The builder.</returns>
+    public static QuotaBuilder UseSqliteStore(this QuotaBuilder builder, Action<SqliteQuotaStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Register(builder).Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps usage in a SQLite file configured from configuration, e.g. <c>configuration.GetSection("Quota:Sqlite")</c>
+    /// with <c>ConnectionString</c>, and optionally <c>Synchronous</c> (<c>Normal</c> or <c>Full</c>), <c>BusyTimeout</c>,
+    /// <c>MaxReadConnections</c>, <c>PurgeEveryWrites</c> and <c>PurgeBatchSize</c>.
+    /// </summary>
+    /// <param name="builder">The Quota builder.</param>
+    /// <param name="configuration">The section holding the store's options.</param>
+    /// <returns>The builder.</returns>
+    public static QuotaBuilder UseSqliteStore(this QuotaBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        Register(builder).Bind(configuration);
+        return builder;
+    }
+
+    private static OptionsBuilder<SqliteQuotaStoreOptions> Register(QuotaBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteQuotaStoreOptions>, SqliteQuotaStoreOptionsValidator>());
+        builder.UseStore(sp => new SqliteQuotaStore(
+            sp.GetRequiredService<IOptions<SqliteQuotaStoreOptions>>().Value,
+            sp.GetRequiredService<IClock>(),
+            sp.GetService<ILogger<SqliteQuotaStore>>()));
+        return builder.Services.AddOptions<SqliteQuotaStoreOptions>().ValidateOnStart();
+    }
+}

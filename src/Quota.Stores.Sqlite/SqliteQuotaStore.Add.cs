@@ -1,0 +1,124 @@
+using NodaTime;
+
+namespace Quota.Stores.Sqlite;
+
+public sealed partial class SqliteQuotaStore
+{
+    /// <inheritdoc />
+    public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        return WriteAsync(
+            new AddCall(counter, deltas, expiresAt, Limited: true, IdempotencyId: null),
+            static (store, writer, call) => store.AddCore(writer, call),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.Validate(counter, deltas.Span);
+        return WriteAsync(
+            new AddCall(counter, deltas, expiresAt, Limited: false, idempotencyId),
+            static (store, writer, call) =>
+            {
+                var result = store.AddCore(writer, call);
+                return new QuotaAddResult(result.Applied, result.Values);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the deltas all-or-nothing. The usual consume — up to <see cref="SqliteSql.MaxLiveMeters"/> existing meters of a
+    /// live counter — is one conditional statement; everything else is one <c>BEGIN IMMEDIATE</c> transaction that renews
+    /// the counter, records the idempotency id and adds each delta, rolling back when one does not fit.
+    /// </summary>
+    /// <returns>The result; not applied with index -1 when the idempotency id had been applied before.</returns>
+    private QuotaStoreResult AddCore(SqliteSession writer, in AddCall call)
+    {
+        var deltas = call.Deltas.Span;
+        var now = Now();
+        var expires = call.ExpiresAt.ToUnixTimeTicks();
+        if (call.IdempotencyId is null)
+        {
+            if (deltas.Length == 1)
+            {
+                if (SqliteCounters.TryIncrementLive(writer, call.Counter, deltas[0], SqliteCounters.Room(deltas[0], call.Limited), now, expires, out var single))
+                {
+                    return new QuotaStoreResult(true, -1, new QuotaCounterValues(single));
+                }
+            }
+            else if (deltas.Length <= SqliteSql.MaxLiveMeters)
+            {
+                var live = new long[deltas.Length];
+                if (SqliteCounters.TryIncrementAllLive(writer, call.Counter, deltas, call.Limited, now, expires, live))
+                {
+                    return new QuotaStoreResult(true, -1, new QuotaCounterValues(live));
+                }
+            }
+        }
+
+        var values = new long[deltas.Length];
+        writer.Begin();
+        try
+        {
+            SqliteCounters.Renew(writer, call.Counter, now, expires);
+            if (call.IdempotencyId is { } id && !SqliteCounters.TryRecordId(writer, call.Counter, id))
+            {
+                ReadMeters(writer, call.Counter, deltas, values, from: 0);
+                writer.Commit();
+                return new QuotaStoreResult(false, -1, ToValues(values));
+            }
+
+            for (var i = 0; i < deltas.Length; i++)
+            {
+                if (!SqliteCounters.TryIncrement(writer, call.Counter, deltas[i], SqliteCounters.Room(deltas[i], call.Limited), out values[i]))
+                {
+                    var refused = Refuse(writer, call, values, i);
+                    writer.Rollback();
+                    return refused;
+                }
+            }
+
+            writer.Commit();
+            return new QuotaStoreResult(true, -1, ToValues(values));
+        }
+        catch
+        {
+            writer.Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Reports the usage before this call when delta <paramref name="index"/> did not fit; throws when it did not fit because the meter would overflow.</summary>
+    private static QuotaStoreResult Refuse(SqliteSession writer, in AddCall call, long[] values, int index)
+    {
+        var deltas = call.Deltas.Span;
+        for (var j = 0; j < index; j++)
+        {
+            values[j] -= deltas[j].Amount;
+        }
+
+        ReadMeters(writer, call.Counter, deltas, values, from: index);
+        var refused = deltas[index];
+        if (!call.Limited || refused.Fits(values[index]))
+        {
+            throw new OverflowException($"Meter '{refused.Meter}' of subject '{call.Counter.Key}' under policy '{call.Counter.Policy}' would pass {long.MaxValue} ({values[index]} + {refused.Amount}); nothing was added.");
+        }
+
+        return new QuotaStoreResult(false, index, ToValues(values));
+    }
+
+    private static void ReadMeters(SqliteSession session, in QuotaCounterKey counter, ReadOnlySpan<QuotaMeterDelta> deltas, long[] values, int from)
+    {
+        for (var i = from; i < deltas.Length; i++)
+        {
+            values[i] = SqliteCounters.ReadMeter(session, counter, deltas[i].Meter);
+        }
+    }
+
+    private static QuotaCounterValues ToValues(long[] values) => values.Length == 1 ? new QuotaCounterValues(values[0]) : new QuotaCounterValues(values);
+
+    /// <summary>The arguments of one add, passed through the write gate without a closure.</summary>
+    private readonly record struct AddCall(QuotaCounterKey Counter, ReadOnlyMemory<QuotaMeterDelta> Deltas, Instant ExpiresAt, bool Limited, string? IdempotencyId);
+}

@@ -1,0 +1,40 @@
+using NodaTime;
+
+namespace Quota.AspNetCore.Tests.Support;
+
+/// <summary>A store that fails every call: by throwing, or by never answering (the service's StoreTimeout must end the wait).</summary>
+public sealed class FaultyStore(bool hang) : IQuotaStore
+{
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
+        => Fail<QuotaStoreResult>();
+
+    public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
+        => Fail<QuotaAddResult>();
+
+    public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default)
+        => Fail<QuotaCounterValues>();
+
+    public ValueTask<IReadOnlyDictionary<string, long>> ReadAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
+        => Fail<IReadOnlyDictionary<string, long>>();
+
+    public async ValueTask ResetAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
+        => await Fail<bool>();
+
+    public ValueTask<Instant> GetOrSetAnchorAsync(string policy, string key, Instant candidate, CancellationToken cancellationToken = default)
+        => Fail<Instant>();
+
+    public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
+        => Fail<Instant?>();
+
+    private ValueTask<T> Fail<T>()
+    {
+        Interlocked.Increment(ref _calls);
+        return hang
+            ? new ValueTask<T>(new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously).Task)
+            : ValueTask.FromException<T>(new IOException("The test store is down."));
+    }
+}

@@ -1,0 +1,160 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Quota.Tests.DependencyInjection;
+
+public sealed class AddQuotaTests
+{
+    private static IConfiguration Json(string json)
+        => new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
+
+    [Fact]
+    public async Task Binds_policies_from_configuration()
+    {
+        var configuration = Json("""
+            {
+              "Quota": {
+                "Policies": {
+                  "api": {
+                    "Period": "monthly",
+                    "Allowances": { "requests": 10000, "tokens": 500000 },
+                    "AnchorMode": "FirstApiCall",
+                    "TimeZone": "Europe/Berlin",
+                    "Enforcement": "Shadow",
+                    "FailureMode": "FailOpen",
+                    "StoreTimeout": "00:00:00.250"
+                  },
+                  "reports": { "Period": "P3M", "AnchorMode": "Calendar", "Allowances": { "rows": 1000000 } }
+                }
+              }
+            }
+            """);
+        var services = new ServiceCollection();
+        services.AddSingleton<IClock>(FakeClock.Default());
+        services.AddQuota(configuration.GetSection("Quota"));
+
+        var quota = services.BuildServiceProvider().GetRequiredService<IQuotaService>();
+
+        var api = quota.GetPolicy("api");
+        Assert.Equal(QuotaPeriod.Monthly, api.Period);
+        Assert.Equal(10000, api.Allowances["requests"]);
+        Assert.Equal(500000, api.Allowances["tokens"]);
+        Assert.Equal(QuotaAnchorMode.FirstUse, api.AnchorMode);
+        Assert.Equal("Europe/Berlin", api.Zone.Id);
+        Assert.Equal(QuotaEnforcement.Shadow, api.Enforcement);
+        Assert.Equal(QuotaFailureMode.FailOpen, api.FailureMode);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), api.StoreTimeout);
+        var reports = quota.GetPolicy("reports");
+        Assert.Equal("P3M", reports.Period.ToIsoString());
+        Assert.Equal(QuotaAnchorMode.Calendar, reports.AnchorMode);
+        Assert.True((await quota.TryConsumeAsync("reports", "team", new Dictionary<string, long> { ["rows"] = 1000 })).IsAllowed);
+    }
+
+    [Fact]
+    public void Code_adds_to_configured_policies()
+    {
+        var configuration = Json("""{ "Policies": { "sub": { "Period": "monthly", "AnchorMode": "Function" } } }""");
+        var services = new ServiceCollection();
+        services.AddQuota(configuration)
+            .AddPolicy("sub", p => p.AnchorProvider = (_, _) => ValueTask.FromResult(Instant.FromUtc(2024, 1, 1, 0, 0)));
+
+        var quota = services.BuildServiceProvider().GetRequiredService<IQuotaService>();
+
+        Assert.Equal(QuotaAnchorMode.Function, quota.GetPolicy("sub").AnchorMode);
+    }
+
+    [Fact]
+    public async Task A_bad_policy_stops_the_host_at_start_up_listing_every_problem()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes("""
+            {
+              "Quota": {
+                "Policies": {
+                  "api": { "Period": "fortnightly", "Allowances": { "requests": -5 }, "TimeZone": "Mars/Olympus" },
+                  "sub": { "Period": "monthly", "AnchorMode": "Function", "StoreTimeout": "00:00:00" }
+                }
+              }
+            }
+            """)));
+        builder.Services.AddQuota(builder.Configuration.GetSection("Quota"));
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        var message = string.Join("\n", error.Failures);
+        Assert.Contains("Quota policy 'api': Period: 'fortnightly' is not a quota period. Write 'hourly', 'daily', 'weekly', 'monthly', 'yearly'", message);
+        Assert.Contains("Quota policy 'api': Allowances:requests is -5. Write zero or more", message);
+        Assert.Contains("Quota policy 'api': TimeZone 'Mars/Olympus' is not an IANA time zone id", message);
+        Assert.Contains("Quota policy 'sub': AnchorMode is 'Function' but no AnchorProvider is set", message);
+        Assert.Contains("Quota policy 'sub': StoreTimeout", message);
+        Assert.Equal(5, error.Failures.Count());
+    }
+
+    [Fact]
+    public void Without_a_host_the_first_use_fails_with_the_same_message()
+    {
+        var services = new ServiceCollection();
+        services.AddQuota().AddPolicy("api", p => p.Period = "P0D");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IQuotaService>());
+
+        Assert.Contains("Quota policy 'api': Period: 'P0D' is not a positive period", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_period_says_it_is_required()
+    {
+        var services = new ServiceCollection();
+        services.AddQuota().AddPolicy("api", p => p.Allowances["requests"] = 1);
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IQuotaService>());
+
+        Assert.Contains("Quota policy 'api': Period: A quota period is required", error.Message);
+    }
+
+    [Fact]
+    public void The_system_clock_is_registered_unless_the_app_brings_its_own()
+    {
+        var plain = new ServiceCollection();
+        plain.AddQuota();
+        var custom = new ServiceCollection();
+        var fake = FakeClock.Default();
+        custom.AddSingleton<IClock>(fake);
+        custom.AddQuota();
+
+        Assert.Same(SystemClock.Instance, plain.BuildServiceProvider().GetRequiredService<IClock>());
+        Assert.Same(fake, custom.BuildServiceProvider().GetRequiredService<IClock>());
+    }
+
+    [Fact]
+    public void The_in_memory_store_is_the_default_and_can_be_replaced()
+    {
+        var services = new ServiceCollection();
+        services.AddQuota();
+        var replaced = new ServiceCollection();
+        var store = new InMemoryQuotaStore(FakeClock.Default());
+        replaced.AddQuota().UseStore(_ => store);
+
+        Assert.IsType<InMemoryQuotaStore>(services.BuildServiceProvider().GetRequiredService<IQuotaStore>());
+        Assert.Same(store, replaced.BuildServiceProvider().GetRequiredService<IQuotaStore>());
+        Assert.Single(replaced, d => d.ServiceType == typeof(IQuotaStore));
+    }
+
+    [Fact]
+    public void AddQuota_twice_registers_once()
+    {
+        var services = new ServiceCollection();
+        services.AddQuota().AddPolicy("a", QuotaPeriod.Daily);
+        services.AddQuota().AddPolicy("b", QuotaPeriod.Hourly);
+
+        var quota = services.BuildServiceProvider().GetRequiredService<IQuotaService>();
+
+        Assert.Equal(["a", "b"], quota.Policies.Select(p => p.Name).Order());
+        Assert.Single(services, d => d.ServiceType == typeof(IQuotaService));
+    }
+}

@@ -1,0 +1,186 @@
+using Quota.PluginSdk;
+using Quota.Tests.Support;
+
+namespace Quota.Tests.Monitoring;
+
+/// <summary>WithCancelOnQuotaExceeded: the first check, the periodic checks, and why the token was cancelled.</summary>
+public sealed class QuotaMonitorTests
+{
+    [Fact]
+    public async Task No_quota_at_the_start_throws_naming_the_team_and_what_to_do()
+    {
+        await using var host = QuotaHost.Create(rowsAllowance: 5);
+        await host.RecordAsync(5);
+        var client = host.CreateClient();
+
+        var error = await Assert.ThrowsAsync<QuotaExceededException>(
+            () => QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, client, null, host.Time));
+
+        Assert.Equal(QuotaHost.Team, error.Team);
+        Assert.Equal(Instant.FromUtc(2026, 2, 1, 0, 0), error.ResetsAt);
+        Assert.Contains("Team 'acme'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Raise the team's rows allowance", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_monitor_cancels_a_running_sync_when_another_client_uses_up_the_shared_quota()
+    {
+        await using var host = QuotaHost.Create(rowsAllowance: 100);
+        var syncing = host.CreateClient();
+        var start = host.Clock.Now;
+        var options = new QuotaMonitorOptions { CheckInterval = TimeSpan.FromSeconds(20) };
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, syncing, options, host.Time);
+        var sync = Task.Run(async () =>
+        {
+            syncing.IncreaseForTable("github_issues", 10);
+            await Task.Delay(Timeout.Infinite, scope.Token);
+        });
+
+        // Another run of the same team takes the rest of the allowance.
+        await host.RecordAsync(90);
+        Assert.False(scope.Token.IsCancellationRequested);
+
+        // The monitor checks every 20 s (the client's own flusher ticks at 30 s).
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(20));
+        host.Time.Advance(TimeSpan.FromSeconds(20));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sync.WaitAsync(ManualTime.Patience));
+        var reason = Assert.IsType<QuotaExceededException>(scope.Reason);
+        Assert.Equal(QuotaHost.Team, reason.Team);
+        Assert.Throws<QuotaExceededException>(scope.ThrowIfCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Ten_failed_checks_in_a_row_cancel_with_every_failure_as_the_reason()
+    {
+        var host = FakeClock.Default();
+        var time = new ManualTime(host);
+        var monitor = new ScriptedMonitor(time) { FailFrom = 2 };
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, null, time);
+
+        for (var i = 1; i <= 9; i++)
+        {
+            await time.WaitForDelayAsync(host.Now + Duration.FromSeconds(30));
+            time.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        await time.WaitForDelayAsync(host.Now + Duration.FromSeconds(30));
+        Assert.False(scope.Token.IsCancellationRequested);
+        time.Advance(TimeSpan.FromSeconds(30));
+        await WhenCancelledAsync(scope.Token);
+
+        var reason = Assert.IsType<AggregateException>(scope.Reason);
+        Assert.Equal(10, reason.InnerExceptions.Count);
+        Assert.All(reason.InnerExceptions, e => Assert.IsType<QuotaStoreException>(e));
+        Assert.Contains("10 times in a row", reason.Message, StringComparison.Ordinal);
+        Assert.Equal(11, monitor.Checks);
+    }
+
+    [Fact]
+    public async Task A_successful_check_resets_the_failure_count()
+    {
+        var clock = FakeClock.Default();
+        var time = new ManualTime(clock);
+        var monitor = new ScriptedMonitor(time) { FailFrom = 2, SucceedAt = 11 };
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { MaxConsecutiveFailures = 10 }, time);
+
+        // Checks 2–10 fail (nine in a row), check 11 succeeds, checks 12–20 fail (nine again).
+        for (var i = 1; i <= 19; i++)
+        {
+            await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(30));
+            time.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(30));
+        Assert.Equal(20, monitor.Checks);
+        Assert.False(scope.Token.IsCancellationRequested);
+        Assert.Null(scope.Reason);
+    }
+
+    [Fact]
+    public async Task The_suggested_interval_replaces_the_default_one()
+    {
+        var clock = FakeClock.Default();
+        var time = new ManualTime(clock);
+        var monitor = new ScriptedMonitor(time) { Suggested = TimeSpan.FromSeconds(5) };
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, null, time);
+
+        await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(5));
+        time.Advance(TimeSpan.FromSeconds(5));
+        await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(5));
+
+        Assert.Equal(2, monitor.Checks);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_passes_through_without_a_reason()
+    {
+        var clock = FakeClock.Default();
+        var time = new ManualTime(clock);
+        using var caller = new CancellationTokenSource();
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(caller.Token, new ScriptedMonitor(time), null, time);
+
+        await caller.CancelAsync();
+
+        Assert.True(scope.Token.IsCancellationRequested);
+        Assert.Null(scope.Reason);
+        Assert.Throws<OperationCanceledException>(scope.ThrowIfCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Disposing_stops_the_checks()
+    {
+        var clock = FakeClock.Default();
+        var time = new ManualTime(clock);
+        var monitor = new ScriptedMonitor(time);
+        var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, null, time);
+        await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(30));
+
+        await scope.DisposeAsync();
+
+        Assert.Empty(time.PendingDues);
+        Assert.Equal(1, monitor.Checks);
+    }
+
+    [Fact]
+    public async Task Invalid_options_are_refused()
+    {
+        var monitor = new ScriptedMonitor(new ManualTime(FakeClock.Default()));
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { CheckInterval = TimeSpan.Zero, MaxConsecutiveFailures = 0 }));
+
+        Assert.Equal(2, error.Failures.Count());
+        Assert.Equal(0, monitor.Checks);
+    }
+
+    private static Task WhenCancelledAsync(CancellationToken token)
+        => Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(ManualTime.Patience);
+
+    /// <summary>A monitor whose checks succeed or fail by number.</summary>
+    private sealed class ScriptedMonitor(ManualTime time) : IQuotaMonitor
+    {
+        private int _checks;
+
+        public int FailFrom { get; init; } = int.MaxValue;
+
+        public int SucceedAt { get; init; }
+
+        public TimeSpan? Suggested { get; init; }
+
+        public int Checks => Volatile.Read(ref _checks);
+
+        public string TeamName => "acme";
+
+        public ValueTask<CheckQuotaResult> CheckQuotaAsync(CancellationToken cancellationToken = default)
+        {
+            var check = Interlocked.Increment(ref _checks);
+            if (check >= FailFrom && check != SucceedAt)
+            {
+                throw new QuotaStoreException($"check {check} at {time.Clock.Now} failed");
+            }
+
+            return new ValueTask<CheckQuotaResult>(new CheckQuotaResult(HasQuota: true, Suggested));
+        }
+    }
+}

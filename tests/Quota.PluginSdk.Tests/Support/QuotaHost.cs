@@ -1,0 +1,110 @@
+using Microsoft.Extensions.DependencyInjection;
+using Quota.PluginSdk;
+
+namespace Quota.Tests.Support;
+
+/// <summary>A quota service over an in-memory store (optionally wrapped), a fake clock and manual delays.</summary>
+internal sealed class QuotaHost : IAsyncDisposable
+{
+    public const string Policy = "plugin-rows";
+    public const string Team = "acme";
+
+    private readonly ServiceProvider _provider;
+    private readonly List<IUsageClient> _clients = [];
+
+    private QuotaHost(long? rowsAllowance, bool flaky)
+    {
+        Clock = FakeClock.Default();
+        Time = new ManualTime(Clock);
+        Store = new InMemoryQuotaStore(Clock);
+        Flaky = new FlakyStore(Store);
+        var services = new ServiceCollection();
+        services.AddSingleton<IClock>(Clock);
+        services.AddQuota()
+            .AddPolicy(Policy, p =>
+            {
+                p.Period = "monthly";
+                p.AnchorMode = QuotaAnchorMode.Calendar;
+
+                // The store timeout runs on real time: generous, so a loaded machine never turns a held write into a failure.
+                p.StoreTimeout = TimeSpan.FromMinutes(5);
+                if (rowsAllowance is { } allowance)
+                {
+                    p.Allowances[UsageMeters.Rows] = allowance;
+                }
+            })
+            .UseStore(_ => flaky ? Flaky : Store);
+        _provider = services.BuildServiceProvider();
+        Quota = _provider.GetRequiredService<IQuotaService>();
+    }
+
+    public FakeClock Clock { get; }
+
+    public ManualTime Time { get; }
+
+    public InMemoryQuotaStore Store { get; }
+
+    public FlakyStore Flaky { get; }
+
+    public IQuotaService Quota { get; }
+
+    /// <summary>Gets the instant the flusher of a client created now first waits until (the first maximum-interval tick).</summary>
+    public Instant FirstTick(UsageClientOptions? options = null) => Clock.Now + Duration.FromTimeSpan((options ?? new UsageClientOptions()).MaxTimeBetweenFlushes);
+
+    /// <summary>Options that flush as soon as <paramref name="rows"/> rows are counted.</summary>
+    public static UsageClientOptions FlushEvery(int rows) => new() { BatchLimit = rows, MinTimeBetweenFlushes = TimeSpan.Zero };
+
+    public static QuotaHost Create(long? rowsAllowance = null, bool flaky = false) => new(rowsAllowance, flaky);
+
+    public IUsageClient CreateClient(UsageClientOptions? options = null, string team = Team, bool skip = false)
+    {
+        var meta = new PluginMeta { Team = team, Name = "github", Kind = PluginKind.Source, Version = "v1.0.0", SkipUsageClient = skip };
+        var client = UsageClient.Create(meta, Quota, Policy, options, Clock, Time);
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>Creates a client and waits until its flusher has read the allowance and gone idle until its first tick.</summary>
+    public async Task<IUsageClient> CreateIdleClientAsync(UsageClientOptions? options = null, string team = Team)
+    {
+        var tick = FirstTick(options);
+        var client = CreateClient(options, team);
+        await Time.WaitForDelayAsync(tick);
+        return client;
+    }
+
+    /// <summary>Syncs <paramref name="rows"/> rows of the team with a client of its own, as another run would, and closes it.</summary>
+    public async Task RecordAsync(uint rows)
+    {
+        var other = CreateClient();
+        other.Increase(rows);
+        await other.CloseAsync();
+    }
+
+    /// <summary>Reads a meter of the team's usage in the current cycle from the store.</summary>
+    public async Task<long> RecordedAsync(string meter = UsageMeters.Rows, string team = Team)
+    {
+        var usage = await Quota.GetUsageAsync(Policy, team);
+        return usage.Meters.GetValueOrDefault(meter);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Flaky.Down = false;
+        Flaky.LetNewWritesThrough();
+        Flaky.ReleaseHeldWrites();
+        foreach (var client in _clients)
+        {
+            try
+            {
+                await Time.RunUntilAsync(client.CloseAsync());
+            }
+            catch (Exception)
+            {
+                // A test that made the close fail has asserted on it already.
+            }
+        }
+
+        await _provider.DisposeAsync();
+    }
+}

@@ -1,0 +1,149 @@
+using Quota.PluginSdk;
+using Quota.Tests.Support;
+
+namespace Quota.Tests.Usage;
+
+/// <summary>When rows reach the store: batch limit, minimum and maximum intervals, close — all on fake time.</summary>
+public sealed class UsageClientFlushTests
+{
+    private static UsageClientOptions Options(int batchLimit = 100) => new()
+    {
+        BatchLimit = batchLimit,
+        MinTimeBetweenFlushes = TimeSpan.FromSeconds(10),
+        MaxTimeBetweenFlushes = TimeSpan.FromSeconds(30),
+    };
+
+    [Fact]
+    public async Task A_full_batch_waits_for_the_minimum_interval_since_the_last_flush()
+    {
+        await using var host = QuotaHost.Create();
+        var start = host.Clock.Now;
+        var client = await host.CreateIdleClientAsync(Options());
+
+        host.Time.Advance(TimeSpan.FromSeconds(4));
+        for (var i = 0; i < 100; i++)
+        {
+            client.Increase(1);
+        }
+
+        // The flusher woke for the full batch and now waits until 10 s after its start: nothing is written yet.
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(10));
+        Assert.Equal(0, await host.RecordedAsync());
+
+        host.Time.Advance(TimeSpan.FromSeconds(6));
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(40));
+        Assert.Equal(100, await host.RecordedAsync());
+    }
+
+    [Fact]
+    public async Task A_full_batch_is_flushed_at_once_when_the_minimum_interval_has_passed()
+    {
+        await using var host = QuotaHost.Create();
+        var start = host.Clock.Now;
+        var client = await host.CreateIdleClientAsync(Options());
+
+        host.Time.Advance(TimeSpan.FromSeconds(15));
+        client.Increase(99);
+        Assert.Equal(0, await host.RecordedAsync());
+        client.Increase(1);
+
+        // Flushed without any time passing; the next tick is 30 s after this flush.
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(45));
+        Assert.Equal(100, await host.RecordedAsync());
+    }
+
+    [Fact]
+    public async Task Fewer_rows_than_a_batch_are_flushed_at_the_maximum_interval()
+    {
+        await using var host = QuotaHost.Create();
+        var start = host.Clock.Now;
+        var client = await host.CreateIdleClientAsync(Options());
+
+        client.Increase(5);
+        host.Time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, await host.RecordedAsync());
+
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(60));
+        Assert.Equal(5, await host.RecordedAsync());
+    }
+
+    [Fact]
+    public async Task Nothing_is_written_at_a_tick_with_nothing_pending()
+    {
+        await using var host = QuotaHost.Create();
+        var start = host.Clock.Now;
+        var client = await host.CreateIdleClientAsync(Options());
+
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(60));
+
+        Assert.Empty(host.Flaky.AddIds);
+        Assert.Equal(0, ((BatchingUsageClient)client).RecordedBatches);
+    }
+
+    [Fact]
+    public async Task Close_flushes_at_once_ignoring_the_minimum_interval()
+    {
+        await using var host = QuotaHost.Create(flaky: true);
+        var start = host.Clock.Now;
+        var client = await host.CreateIdleClientAsync(Options());
+
+        host.Time.Advance(TimeSpan.FromSeconds(10));
+        client.Increase(100);
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(40));
+        client.Increase(7);
+
+        // Only a moment after the last flush, and below the batch limit: the close still writes the 7 rows.
+        await client.CloseAsync();
+
+        Assert.Equal(107, await host.RecordedAsync());
+        Assert.Equal(2, host.Flaky.AddIds.Count);
+    }
+
+    [Fact]
+    public async Task Rows_counted_while_a_flush_is_in_flight_are_kept_for_the_next_one()
+    {
+        await using var host = QuotaHost.Create(flaky: true);
+        var client = await host.CreateIdleClientAsync(QuotaHost.FlushEvery(10));
+        host.Flaky.HoldWrites();
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+
+        client.Increase(10);
+        await host.Flaky.WhenWriteHeldAsync();
+
+        // The first batch (10 rows) is in the store's hands; these rows arrive meanwhile.
+        client.Increase(3);
+        client.Increase(4);
+        host.Flaky.LetNewWritesThrough();
+        host.Flaky.ReleaseHeldWrites();
+        await host.Time.WaitForDelayAsync(host.Clock.Now + Duration.FromSeconds(30));
+        await client.CloseAsync();
+
+        Assert.Equal(17, await host.RecordedAsync());
+        Assert.Equal([10L, 7L], host.Flaky.AddRows);
+        Assert.Equal(2, host.Flaky.AddIds.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Closing_while_a_write_is_in_flight_resends_it_under_the_same_id_and_counts_it_once()
+    {
+        await using var host = QuotaHost.Create(flaky: true);
+        var client = await host.CreateIdleClientAsync(QuotaHost.FlushEvery(10));
+        host.Flaky.HoldWrites();
+
+        client.Increase(10);
+        await host.Flaky.WhenWriteHeldAsync();
+        client.Increase(4);
+
+        // The close gives up waiting for the held write and sends its batch again; then the held write lands too.
+        host.Flaky.LetNewWritesThrough();
+        await client.CloseAsync();
+        host.Flaky.ReleaseHeldWrites();
+        await host.Flaky.WhenHeldWriteFinishedAsync();
+
+        Assert.Equal(14, await host.RecordedAsync());
+        var ids = host.Flaky.AddIds;
+        Assert.Equal(ids[0], ids[1]);
+    }
+}

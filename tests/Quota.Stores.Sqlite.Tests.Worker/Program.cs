@@ -1,0 +1,107 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Quota;
+using Quota.Tests.Worker;
+
+// Usage: Worker <mode> <database> <policy> <subject> <clock unix ticks> [count] [limit] [callers]
+//   consume: `callers` tasks share `count` consumes of requests = 1 and tokens = 2, each one all-or-nothing transaction;
+//            tokens (allowance 2 * `limit`) run out while requests (allowance 10 * `limit`) still have room, so a
+//            refused consume must undo the requests it already added. Prints "granted N" (N = `limit` when exact).
+//   record:  `callers` tasks share `count` RecordAsync calls of rows = 3; prints "recorded N".
+//   stream:  consumes one by one until killed, printing "try I" before and "ack I" after each allowed consume.
+// Each mode prints "ready" once the store is open, then waits for a line on stdin before it starts.
+var mode = args[0];
+var database = args[1];
+var policy = args[2];
+var subject = args[3];
+var clock = new FixedClock(Instant.FromUnixTimeTicks(long.Parse(args[4], CultureInfo.InvariantCulture)));
+var count = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 0;
+var limit = args.Length > 6 ? long.Parse(args[6], CultureInfo.InvariantCulture) : long.MaxValue / 2;
+var callers = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 1;
+
+var services = new ServiceCollection();
+services.AddSingleton<IClock>(clock);
+services.AddQuota()
+    .AddPolicy(policy, p =>
+    {
+        p.Period = "monthly";
+        p.AnchorMode = QuotaAnchorMode.Calendar;
+        p.Allowances["requests"] = limit == long.MaxValue / 2 ? limit : limit * 10;
+        p.Allowances["tokens"] = limit == long.MaxValue / 2 ? limit : limit * 2;
+    })
+    .UseSqliteStore($"Data Source={database}");
+await using var provider = services.BuildServiceProvider();
+var quota = provider.GetRequiredService<IQuotaService>();
+await quota.GetUsageAsync(policy, subject);
+
+var output = Console.Out;
+output.WriteLine("ready");
+output.Flush();
+Console.In.ReadLine();
+
+switch (mode)
+{
+    case "consume":
+    {
+        long granted = 0;
+        var next = 0;
+        var amounts = new Dictionary<string, long> { ["requests"] = 1, ["tokens"] = 2 };
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) <= count)
+            {
+                var decision = await quota.TryConsumeAsync(policy, subject, amounts);
+                if (decision.Outcome == QuotaOutcome.Allowed)
+                {
+                    Interlocked.Increment(ref granted);
+                }
+                else if (decision.Outcome != QuotaOutcome.Refused)
+                {
+                    throw new InvalidOperationException($"Unexpected outcome {decision.Outcome}", decision.Failure);
+                }
+            }
+        })));
+        output.WriteLine($"granted {granted}");
+        break;
+    }
+
+    case "record":
+    {
+        long recorded = 0;
+        var next = 0;
+        var amounts = new Dictionary<string, long> { ["rows"] = 3 };
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) <= count)
+            {
+                if (await quota.RecordAsync(policy, new QuotaSubject(subject), amounts))
+                {
+                    Interlocked.Increment(ref recorded);
+                }
+            }
+        })));
+        output.WriteLine($"recorded {recorded}");
+        break;
+    }
+
+    case "stream":
+        for (var i = 1; ; i++)
+        {
+            output.WriteLine($"try {i}");
+            output.Flush();
+            var decision = await quota.TryConsumeAsync(policy, subject);
+            if (decision.Outcome != QuotaOutcome.Allowed)
+            {
+                throw new InvalidOperationException($"Unexpected outcome {decision.Outcome}", decision.Failure);
+            }
+
+            output.WriteLine($"ack {i}");
+            output.Flush();
+        }
+
+    default:
+        throw new ArgumentException($"Unknown mode '{mode}'. Use consume, record or stream.", nameof(args));
+}
+
+output.Flush();

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Quota.Tests.Support;
+
+namespace Quota.Tests.Processes;
+
+/// <summary>
+/// Several OS processes on one file, like two instances of an app on one host: each test starts the worker
+/// (tests/Quota.Stores.Sqlite.Tests.Worker) with <c>dotnet</c>, and kills it in a finally block whatever happens.
+/// </summary>
+public sealed class SqliteQuotaStoreProcessTests : SqliteFileTest
+{
+    private static readonly Instant Now = Instant.FromUtc(2026, 1, 15, 12, 0);
+
+    [Fact]
+    public async Task Two_processes_consuming_two_meters_of_one_file_are_granted_exactly_the_allowance()
+    {
+        const int allowance = 1500;
+        const int attemptsPerProcess = 1000;
+        var one = await StartAsync("consume", "shared", attemptsPerProcess, allowance);
+        try
+        {
+            var two = await StartAsync("consume", "shared", attemptsPerProcess, allowance);
+            try
+            {
+                await Task.WhenAll(one.GoAsync(), two.GoAsync());
+                var granted = await ReadCountAsync(one, "granted") + await ReadCountAsync(two, "granted");
+
+                Assert.Equal(0, await one.WaitForExitAsync());
+                Assert.Equal(0, await two.WaitForExitAsync());
+                Assert.Equal(allowance, granted);
+            }
+            finally
+            {
+                await two.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await one.DisposeAsync();
+        }
+
+        Assert.Equal(allowance, await UsageAsync("requests"));
+        Assert.Equal(allowance * 2, await UsageAsync("tokens"));
+    }
+
+    [Fact]
+    public async Task Two_processes_recording_one_file_sum_exactly()
+    {
+        const int recordsPerProcess = 1000;
+        var one = await StartAsync("record", "shared", recordsPerProcess);
+        try
+        {
+            var two = await StartAsync("record", "shared", recordsPerProcess);
+            try
+            {
+                await Task.WhenAll(one.GoAsync(), two.GoAsync());
+
+                Assert.Equal(recordsPerProcess, await ReadCountAsync(one, "recorded"));
+                Assert.Equal(recordsPerProcess, await ReadCountAsync(two, "recorded"));
+            }
+            finally
+            {
+                await two.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await one.DisposeAsync();
+        }
+
+        Assert.Equal(2 * recordsPerProcess * 3, await UsageAsync("rows"));
+    }
+
+    [Fact]
+    public async Task A_process_killed_mid_stream_loses_no_acknowledged_consume()
+    {
+        const int acknowledgementsBeforeKill = 150;
+        long acknowledged = 0;
+        long attempted = 0;
+        var worker = await StartAsync("stream", "streamer");
+        try
+        {
+            await worker.GoAsync();
+            while (acknowledged < acknowledgementsBeforeKill && await worker.ReadLineAsync() is { } line)
+            {
+                Count(line, ref acknowledged, ref attempted);
+            }
+
+            await worker.KillAsync();
+
+            // Lines the worker printed before it died are still in the pipe.
+            while (await worker.ReadLineAsync() is { } line)
+            {
+                Count(line, ref acknowledged, ref attempted);
+            }
+        }
+        finally
+        {
+            await worker.DisposeAsync();
+        }
+
+        Assert.True(acknowledged >= acknowledgementsBeforeKill, $"only {acknowledged} consumes were acknowledged");
+        var counted = await UsageAsync("requests", "streamer");
+        Assert.InRange(counted, acknowledged, attempted);
+    }
+
+    private static void Count(string line, ref long acknowledged, ref long attempted)
+    {
+        if (line.StartsWith("ack ", StringComparison.Ordinal))
+        {
+            acknowledged = long.Parse(line.AsSpan(4), CultureInfo.InvariantCulture);
+        }
+        else if (line.StartsWith("try ", StringComparison.Ordinal))
+        {
+            attempted = long.Parse(line.AsSpan(4), CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static async Task<long> ReadCountAsync(WorkerProcess worker, string label)
+    {
+        var line = await worker.ReadLineAsync();
+        Assert.True(line is not null && line.StartsWith(label + " ", StringComparison.Ordinal), $"The worker said '{line}' instead of '{label} N'. Its errors: {worker.Errors}");
+        return long.Parse(line.AsSpan(label.Length + 1), CultureInfo.InvariantCulture);
+    }
+
+    private Task<WorkerProcess> StartAsync(string mode, string subject, int count = 0, long allowance = long.MaxValue / 2)
+        => WorkerProcess.StartAsync(
+            mode,
+            Database.FilePath,
+            "api",
+            subject,
+            Now.ToUnixTimeTicks().ToString(CultureInfo.InvariantCulture),
+            count.ToString(CultureInfo.InvariantCulture),
+            allowance.ToString(CultureInfo.InvariantCulture),
+            "4");
+
+    /// <summary>Reopens the file in this process, as the worker's policy sees it, and reads one meter.</summary>
+    private async Task<long> UsageAsync(string meter, string subject = "shared")
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IClock>(new FakeClock(Now));
+        services.AddQuota()
+            .AddPolicy("api", p =>
+            {
+                p.Period = "monthly";
+                p.AnchorMode = QuotaAnchorMode.Calendar;
+            })
+            .UseSqliteStore(Database.ConnectionString);
+        await using var provider = services.BuildServiceProvider();
+        var usage = await provider.GetRequiredService<IQuotaService>().GetUsageAsync("api", subject);
+        return usage.Meters.TryGetValue(meter, out var value) ? value : 0;
+    }
+}

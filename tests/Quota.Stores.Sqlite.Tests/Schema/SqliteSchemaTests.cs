@@ -1,0 +1,118 @@
+using Quota.Stores.Sqlite;
+using Quota.Tests.Support;
+
+namespace Quota.Tests.Schema;
+
+public sealed class SqliteSchemaTests : SqliteFileTest
+{
+
+    [Fact]
+    public async Task A_new_file_gets_the_current_schema_in_WAL_mode()
+    {
+        await SeedAsync();
+
+        Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
+        Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
+        Assert.Equal(4, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        using var connection = Database.OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task An_empty_file_is_given_the_schema()
+    {
+        await File.WriteAllBytesAsync(Database.FilePath, []);
+        using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
+
+        var result = await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1, 5) }, Clock.Now + Duration.FromHours(1));
+
+        Assert.True(result.Applied);
+        Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
+    }
+
+    [Fact]
+    public async Task Stores_racing_to_create_one_file_create_it_once()
+    {
+        var stores = Enumerable.Range(0, 8).Select(_ => new SqliteQuotaStore(Database.ConnectionString, Clock)).ToArray();
+        try
+        {
+            var counter = Counter();
+            await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.AddAsync(counter, new[] { new QuotaMeterDelta("rows", 2) }, Clock.Now + Duration.FromHours(1)))));
+
+            Assert.Equal(16, (await stores[0].ReadAsync(counter))["rows"]);
+            Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                store.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_file_of_a_newer_schema_version_is_refused_and_left_untouched()
+    {
+        await SeedAsync();
+
+        Database.Scalar("PRAGMA user_version = 99");
+        var before = await File.ReadAllBytesAsync(Database.FilePath);
+
+        using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
+        var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
+        await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.ReadAsync(Counter()));
+        store.Dispose();
+
+        Assert.Contains(Database.FilePath, error.Message);
+        Assert.Contains("schema version 99", error.Message);
+        Assert.Contains("Upgrade the Quota.Stores.Sqlite package", error.Message);
+        Assert.Equal(before, await File.ReadAllBytesAsync(Database.FilePath));
+    }
+
+    [Fact]
+    public async Task A_corrupt_file_is_refused_and_left_untouched()
+    {
+        var garbage = new byte[16 * 1024];
+        new Random(42).NextBytes(garbage);
+        await File.WriteAllBytesAsync(Database.FilePath, garbage);
+
+        using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
+        {
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
+            Assert.Contains(Database.FilePath, error.Message);
+            Assert.Contains("not a SQLite database", error.Message);
+            Assert.Contains("left untouched", error.Message);
+
+            // Still refused on the next call: nothing was "repaired" in between.
+            await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.GetAnchorAsync("policy", "key"));
+        }
+
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(Database.FilePath));
+        Assert.False(File.Exists(Database.FilePath + "-wal"));
+    }
+
+    [Theory]
+    [InlineData("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)", "holds tables")]
+    [InlineData("PRAGMA application_id = 1234", "application_id 1234")]
+    [InlineData("PRAGMA user_version = 3", "user_version 3")]
+    public async Task Another_applicationsDatabase_is_refused_and_left_untouched(string setup, string reason)
+    {
+        Database.Scalar(setup);
+        var before = await File.ReadAllBytesAsync(Database.FilePath);
+
+        using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
+        {
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.AddAsync(Counter(), new[] { new QuotaMeterDelta("rows", 1) }, Clock.Now + Duration.FromHours(1)));
+            Assert.Contains(Database.FilePath, error.Message);
+            Assert.Contains("another application", error.Message);
+            Assert.Contains(reason, error.Message);
+        }
+
+        Assert.Equal(before, await File.ReadAllBytesAsync(Database.FilePath));
+    }
+
+    private QuotaCounterKey Counter() => new("schema-test", "subject", Clock.Now);
+}
