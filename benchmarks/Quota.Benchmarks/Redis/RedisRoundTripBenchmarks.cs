@@ -8,40 +8,22 @@ namespace Quota.Benchmarks.Redis;
 /// HINCRBY round trip on the same loopback server. Target: at most 1.2× the floor.
 /// </summary>
 [MemoryDiagnoser]
-public class RedisRoundTripBenchmarks
+public class RedisRoundTripBenchmarks : RedisBenchmarkBase
 {
-    private RedisBenchmarkServer _server = null!;
-    private ConnectionMultiplexer _raw = null!;
-    private IDatabase _database = null!;
-    private RedisQuotaSetup _quota = null!;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _server = RedisBenchmarkServer.Start();
-        _raw = _server.Connect();
-        _database = _raw.GetDatabase();
-        _quota = new RedisQuotaSetup(_server.Configuration);
-        _quota.WarmUp();
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _quota.Dispose();
-        _raw.Close(allowCommandsToComplete: false);
-        _raw.Dispose();
-        _server.Dispose();
-    }
+    private static readonly RedisKey[] FloorKeys = ["bench:floor"];
+    private static readonly RedisValue[] FloorArgs = ["requests", 1];
 
     [Benchmark(Baseline = true, Description = "raw HINCRBY round trip")]
-    public Task<long> RawHashIncrement() => _database.HashIncrementAsync("bench:raw", "requests", 1);
+    public Task<long> RawHashIncrement() => Database.HashIncrementAsync("bench:raw", "requests", 1);
+
+    [Benchmark(Description = "Lua floor: EVALSHA of one HINCRBY")]
+    public Task<RedisResult> LuaFloorScript() => Database.ScriptEvaluateAsync(FloorScript, FloorKeys, FloorArgs);
 
     [Benchmark(Description = "TryConsumeAsync, 1 meter")]
     public async Task<bool> ConsumeOneMeter()
-        => (await _quota.Quota.TryConsumeAsync(RedisQuotaSetup.OneMeter, "org-1")).IsAllowed;
+        => (await Quota.Quota.TryConsumeAsync(RedisQuotaSetup.OneMeter, "org-1")).IsAllowed;
 
     [Benchmark(Description = "TryConsumeAsync, 2 meters")]
     public async Task<bool> ConsumeTwoMeters()
-        => (await _quota.Quota.TryConsumeAsync(RedisQuotaSetup.TwoMeters, "org-1", _quota.TwoMeterAmounts)).IsAllowed;
+        => (await Quota.Quota.TryConsumeAsync(RedisQuotaSetup.TwoMeters, "org-1", Quota.TwoMeterAmounts)).IsAllowed;
 }

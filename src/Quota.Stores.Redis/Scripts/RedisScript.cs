@@ -6,6 +6,8 @@ namespace Quota.Stores.Redis;
 /// <summary>A Lua script shipped as an embedded resource, with the SHA-1 that <c>EVALSHA</c> names it by.</summary>
 internal sealed class RedisScript
 {
+    private const string IncludeDirective = "--#include ";
+
     private RedisScript(string name, string text)
     {
         Name = name;
@@ -38,12 +40,25 @@ internal sealed class RedisScript
     /// <summary>Gets the script's 20-byte SHA-1, sent with <c>EVALSHA</c>.</summary>
     public byte[] Hash { get; }
 
+    /// <summary>Reads a script and splices in the fragments its <c>--#include name</c> lines name (one level deep).</summary>
     private static RedisScript Load(string name)
+    {
+        var lines = ReadResource(name).Split('\n');
+        var text = new StringBuilder();
+        foreach (var line in lines)
+        {
+            text.Append(line.StartsWith(IncludeDirective, StringComparison.Ordinal) ? ReadResource(line[IncludeDirective.Length..].Trim()) : line + "\n");
+        }
+
+        return new RedisScript(name, text.ToString());
+    }
+
+    private static string ReadResource(string name)
     {
         var resource = $"Quota.Stores.Redis.Scripts.{name}.lua";
         using var stream = typeof(RedisScript).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The embedded script '{resource}' is missing from {typeof(RedisScript).Assembly.GetName().Name}; rebuild the package.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return new RedisScript(name, reader.ReadToEnd());
+        return reader.ReadToEnd();
     }
 }

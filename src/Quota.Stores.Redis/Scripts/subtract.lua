@@ -4,19 +4,11 @@
 -- KEYS[1] counter hash. ARGV[1] now (unix ms), then per meter: name, minus the amount (0 when nothing to give back).
 -- Returns the value per meter afterwards.
 local counter = KEYS[1]
-local n = (#ARGV - 1) / 2
-local fields = { 'x' }
-for i = 1, n do
-  fields[i + 1] = 'm:' .. ARGV[2 * i]
-end
-local stored = redis.call('HMGET', counter, unpack(fields))
-local x = tonumber(stored[1])
-local reply = {}
-local live = x and x > tonumber(ARGV[1])
-for i = 1, n do
-  reply[i] = live and stored[i + 1] or '0'
-end
-if not live then
+local n, base, stride = (#ARGV - 1) / 2, 1, 2
+--#include counter_load
+table.remove(reply, 1)
+table.remove(reply, 1)
+if not x then
   return reply
 end
 

@@ -50,7 +50,11 @@ public sealed class QuotaRedisBuilderExtensionsTests(RedisServerFixture redis)
     public async Task UseRedisStore_with_an_existing_connection_leaves_it_open()
     {
         var prefix = "shared-" + Guid.NewGuid().ToString("N");
-        using (var provider = Build(quota => quota.UseRedisStore(redis.Main, o => o.KeyPrefix = prefix)))
+        using (var provider = Build(quota => quota.UseRedisStore(redis.Main, o =>
+        {
+            o.KeyPrefix = prefix;
+            o.OperationTimeout = TestStores.Generous;
+        })))
         {
             Assert.Equal(QuotaOutcome.Allowed, (await provider.GetRequiredService<IQuotaService>().TryConsumeAsync("api", "alice")).Outcome);
         }
@@ -114,7 +118,7 @@ public sealed class QuotaRedisBuilderExtensionsTests(RedisServerFixture redis)
         {
             p.Period = "monthly";
             p.Allowances["requests"] = 100;
-            p.StoreTimeout = TimeSpan.FromSeconds(30);
+            p.StoreTimeout = TestStores.Generous;
         });
         store(builder);
         return services.BuildServiceProvider();

@@ -9,9 +9,9 @@ namespace Quota.Tests.Storage;
 [Collection(RedisClusterCollection.Name)]
 public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : QuotaStoreContract
 {
-    protected override IQuotaStore CreateStore(FakeClock clock) => new RedisQuotaStore(new RedisQuotaStoreOptions { Connection = cluster.Main }, clock);
+    protected override IQuotaStore CreateStore(FakeClock clock) => TestStores.On(cluster.Main, clock);
 
-    protected override IQuotaStore CreatePeerStore(IQuotaStore store, FakeClock clock) => new RedisQuotaStore(new RedisQuotaStoreOptions { Connection = cluster.Peer }, clock);
+    protected override IQuotaStore CreatePeerStore(IQuotaStore store, FakeClock clock) => TestStores.On(cluster.Peer, clock);
 
     [Fact]
     public async Task Subjects_spread_over_slots_and_every_node()

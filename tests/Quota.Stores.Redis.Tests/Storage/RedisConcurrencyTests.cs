@@ -89,7 +89,7 @@ public sealed class RedisConcurrencyTests(RedisServerFixture redis)
     private Instant Expiry => _clock.Now + Duration.FromHours(2);
 
     private RedisQuotaStore Store(StackExchange.Redis.IConnectionMultiplexer connection)
-        => new(new RedisQuotaStoreOptions { Connection = connection }, _clock);
+        => TestStores.On(connection, _clock);
 
     private ServiceProvider Instance(string policy)
     {
@@ -105,7 +105,7 @@ public sealed class RedisConcurrencyTests(RedisServerFixture redis)
             .UseRedisStore(o =>
             {
                 o.Configuration = redis.Configuration;
-                o.OperationTimeout = TimeSpan.FromSeconds(30);
+                o.OperationTimeout = TestStores.Generous;
             });
         return services.BuildServiceProvider();
     }

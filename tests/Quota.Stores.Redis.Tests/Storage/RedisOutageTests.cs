@@ -115,7 +115,9 @@ public sealed class RedisOutageTests : IAsyncLifetime
                 p.Period = "daily";
                 p.Allowances["requests"] = 1_000;
                 p.FailureMode = mode;
-                p.StoreTimeout = TimeSpan.FromMilliseconds(500);
+                // Generous, so a loaded machine never fails a healthy call; a dead server fails at once anyway, and a
+                // stalled one within the store's OperationTimeout (2 s), both well inside NoHang.
+                p.StoreTimeout = TimeSpan.FromSeconds(5);
             })
             .UseRedisStore(configuration);
         return services.BuildServiceProvider();

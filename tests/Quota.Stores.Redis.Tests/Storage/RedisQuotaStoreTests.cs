@@ -15,7 +15,7 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaStoreC
     protected override IQuotaStore CreatePeerStore(IQuotaStore store, FakeClock clock) => Store(redis.Peer, clock);
 
     private static RedisQuotaStore Store(IConnectionMultiplexer connection, IClock clock)
-        => new(new RedisQuotaStoreOptions { Connection = connection }, clock);
+        => TestStores.On(connection, clock);
 
     private IDatabase Db => redis.Main.GetDatabase();
 
@@ -210,8 +210,8 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaStoreC
     {
         var policy = NewPolicy();
         var counter = new QuotaCounterKey(policy, "k", Clock.Now);
-        var one = new RedisQuotaStore(new RedisQuotaStoreOptions { Connection = redis.Main, KeyPrefix = "app1:quota" }, Clock);
-        var two = new RedisQuotaStore(new RedisQuotaStoreOptions { Connection = redis.Main, KeyPrefix = "app2:quota" }, Clock);
+        var one = TestStores.On(redis.Main, Clock, "app1:quota");
+        var two = TestStores.On(redis.Main, Clock, "app2:quota");
 
         await one.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
         await two.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 5)), Expiry);
