@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Quota;
@@ -71,6 +72,24 @@ public sealed class QuotaBuilder
         Services.RemoveAll<IQuotaStore>();
         Services.AddSingleton(factory);
         return this;
+    }
+
+    /// <summary>
+    /// Keeps usage in a store built from its own options, which <typeparamref name="TValidator"/> checks at start-up:
+    /// the one registration every store package shares.
+    /// </summary>
+    /// <typeparam name="TOptions">The store's options.</typeparam>
+    /// <typeparam name="TValidator">The validator of the store's options.</typeparam>
+    /// <param name="factory">Creates the store once, from the application's services and the validated options.</param>
+    /// <returns>The options builder, to configure or bind the options.</returns>
+    public OptionsBuilder<TOptions> UseStore<TOptions, TValidator>(Func<IServiceProvider, TOptions, IQuotaStore> factory)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        UseStore(sp => factory(sp, sp.GetRequiredService<IOptions<TOptions>>().Value));
+        return Services.AddOptions<TOptions>().ValidateOnStart();
     }
 
     /// <summary>Keeps usage in a store of type <typeparamref name="TStore"/>, created once from the application's services.</summary>

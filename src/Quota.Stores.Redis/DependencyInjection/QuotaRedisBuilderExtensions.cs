@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -66,13 +65,6 @@ public static class QuotaRedisBuilderExtensions
     }
 
     private static OptionsBuilder<RedisQuotaStoreOptions> Register(QuotaBuilder builder)
-    {
-        var services = builder.Services;
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisQuotaStoreOptions>, RedisQuotaStoreOptionsValidator>());
-        builder.UseStore(sp => new RedisQuotaStore(
-            sp.GetRequiredService<IOptions<RedisQuotaStoreOptions>>().Value,
-            sp.GetRequiredService<IClock>(),
-            sp.GetService<ILogger<RedisQuotaStore>>()));
-        return services.AddOptions<RedisQuotaStoreOptions>().ValidateOnStart();
-    }
+        => builder.UseStore<RedisQuotaStoreOptions, RedisQuotaStoreOptionsValidator>((sp, options) => new RedisQuotaStore(
+            options, sp.GetRequiredService<IClock>(), sp.GetService<ILogger<RedisQuotaStore>>()));
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -51,11 +50,7 @@ public static class QuotaSqliteBuilderExtensions
     private static OptionsBuilder<SqliteQuotaStoreOptions> Register(QuotaBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteQuotaStoreOptions>, SqliteQuotaStoreOptionsValidator>());
-        builder.UseStore(sp => new SqliteQuotaStore(
-            sp.GetRequiredService<IOptions<SqliteQuotaStoreOptions>>().Value,
-            sp.GetRequiredService<IClock>(),
-            sp.GetService<ILogger<SqliteQuotaStore>>()));
-        return builder.Services.AddOptions<SqliteQuotaStoreOptions>().ValidateOnStart();
+        return builder.UseStore<SqliteQuotaStoreOptions, SqliteQuotaStoreOptionsValidator>((sp, options) => new SqliteQuotaStore(
+            options, sp.GetRequiredService<IClock>(), sp.GetService<ILogger<SqliteQuotaStore>>()));
     }
 }
