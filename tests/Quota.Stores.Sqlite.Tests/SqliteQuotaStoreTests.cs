@@ -59,20 +59,6 @@ public sealed class SqliteQuotaStoreTests : QuotaStoreContract, IDisposable
     }
 
     [Fact]
-    public async Task An_expired_counter_forgets_its_idempotency_ids_with_its_usage()
-    {
-        var store = Open(Clock);
-        var counter = NewCounter();
-        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 10)), Clock.Now + Duration.FromMinutes(1), "flush-1");
-        Clock.Advance(Duration.FromMinutes(2));
-
-        var again = await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 7)), Clock.Now + Duration.FromMinutes(1), "flush-1");
-
-        Assert.True(again.Applied);
-        Assert.Equal(7, again.Values[0]);
-    }
-
-    [Fact]
     public async Task Operations_after_dispose_are_refused()
     {
         var store = Open(Clock);

@@ -121,6 +121,21 @@ public abstract partial class QuotaStoreContract
     }
 
     [Fact]
+    public async Task An_expired_counter_forgets_its_idempotency_ids_with_its_usage()
+    {
+        var store = CreateStore(Clock);
+        var counter = NewCounter();
+        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 100)), Clock.Now + Duration.FromMinutes(1), "flush-1");
+
+        Clock.Advance(Duration.FromMinutes(2));
+        var again = await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 7)), Clock.Now + Duration.FromMinutes(1), "flush-1");
+
+        Assert.True(again.Applied);
+        Assert.Equal(7, again.Values[0]);
+        Assert.Equal(new Dictionary<string, long> { ["rows"] = 7 }, await store.ReadAsync(counter));
+    }
+
+    [Fact]
     public async Task Anchor_is_set_once()
     {
         var store = CreateStore(Clock);

@@ -149,21 +149,6 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaStoreC
     }
 
     [Fact]
-    public async Task An_expired_counter_starts_afresh_with_its_idempotency_ids()
-    {
-        var store = CreateStore(Clock);
-        var counter = NewCounter();
-        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 100)), Clock.Now + Duration.FromMinutes(1), "flush-1");
-
-        Clock.Advance(Duration.FromMinutes(2));
-        var retried = await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 7)), Clock.Now + Duration.FromMinutes(1), "flush-1");
-
-        Assert.True(retried.Applied);
-        Assert.Equal(7, retried.Values[0]);
-        Assert.Equal(new Dictionary<string, long> { ["rows"] = 7 }, await store.ReadAsync(counter));
-    }
-
-    [Fact]
     public async Task Subtract_leaves_an_expired_counter_alone()
     {
         var store = CreateStore(Clock);
