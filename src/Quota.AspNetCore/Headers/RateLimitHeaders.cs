@@ -60,7 +60,7 @@ internal static class RateLimitHeaders
     {
         var text = default(HeaderText);
         var status = feature.Context.Response.StatusCode;
-        foreach (ref readonly var call in feature.Calls.AsSpan())
+        foreach (ref readonly var call in feature.Calls)
         {
             if (!call.Policy.IsEnforced)
             {

@@ -22,7 +22,7 @@ public static class QuotaHttpContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(meters);
-        if (context.Features.Get<QuotaFeature>() is not { } feature)
+        if (QuotaFeature.Of(context) is not { } feature)
         {
             return;
         }
@@ -40,7 +40,7 @@ public static class QuotaHttpContextExtensions
     public static void SetQuotaMeters(this HttpContext context, string meter, long amount)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Features.Get<QuotaFeature>()?.AddMeter(meter, amount);
+        QuotaFeature.Of(context)?.AddMeter(meter, amount);
     }
 
     /// <summary>
@@ -55,12 +55,12 @@ public static class QuotaHttpContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrEmpty(policy);
-        if (context.Features.Get<QuotaFeature>() is not { } feature || feature.IndexOf(policy) is var index && index < 0)
+        if (QuotaFeature.Of(context) is not { } feature || feature.IndexOf(policy) is var index && index < 0)
         {
             return null;
         }
 
-        var call = feature.Calls[index];
+        ref readonly var call = ref feature.Call(index);
         return call.Reserved ? call.Decision.Usage : call.Usage;
     }
 
@@ -82,9 +82,9 @@ public static class QuotaHttpContextExtensions
             ?? throw new InvalidOperationException(Microsoft.AspNetCore.Builder.QuotaApplicationBuilderExtensions.NotRegistered);
         var core = quota.GetPolicy(policy);
         QuotaSubject? subject;
-        if (context.Features.Get<QuotaFeature>() is { } feature && feature.IndexOf(core.Name) is var index && index >= 0 && !feature.Calls[index].Skipped)
+        if (QuotaFeature.Of(context) is { } feature && feature.IndexOf(core.Name) is var index && index >= 0 && !feature.Call(index).Skipped)
         {
-            subject = feature.Calls[index].Subject;
+            subject = feature.Call(index).Subject;
         }
         else
         {

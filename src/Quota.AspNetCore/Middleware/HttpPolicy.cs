@@ -19,6 +19,7 @@ internal sealed class HttpPolicy
         GetQuotaDetail = http.GetQuotaDetail;
         GetAnchorDate = http.GetAnchorDate;
         IsEnforced = policy.Enforcement == QuotaEnforcement.Enforce;
+        CountsByUser = QuotaBy == QuotaBy.User && GetAnchorDate is null;
         HeaderName = RateLimitHeaders.TryQuote(policy.Name);
     }
 
@@ -34,6 +35,9 @@ internal sealed class HttpPolicy
     public Func<HttpContext, ValueTask<QuotaSubjectDetail?>>? GetQuotaDetail { get; }
 
     public Func<HttpContext, ValueTask<Instant>>? GetAnchorDate { get; }
+
+    /// <summary>Gets a value indicating whether the caller is the authenticated user, with no function to call: the fast path.</summary>
+    public bool CountsByUser { get; }
 
     /// <summary>Gets a value indicating whether the policy refuses (and advertises itself in RateLimit headers); shadow policies do neither.</summary>
     public bool IsEnforced { get; }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Quota.AspNetCore;
 
@@ -15,23 +16,23 @@ internal sealed partial class QuotaMiddleware
         string? user = null;
         for (var i = 0; i < calls.Length; i++)
         {
-            var policy = calls[i].Policy;
-            user ??= policy.QuotaBy == QuotaBy.User && policy.GetAnchorDate is null ? QuotaSubjects.UserKey(context.User) : null;
-            if (user is null || policy.QuotaBy != QuotaBy.User || policy.GetAnchorDate is not null)
+            if (!calls[i].Policy.CountsByUser || (user ??= QuotaSubjects.UserKey(context.User)) is not { } key)
             {
                 // A function to call, or no caller to count: the general path, from the start (nothing is consumed yet).
                 return AdmitSlowAsync(context, feature);
             }
 
-            calls[i].Subject = new QuotaSubject(user);
+            calls[i].Subject = new QuotaSubject(key);
         }
 
+        var aborted = RequestAborted(context);
         for (var i = 0; i < calls.Length; i++)
         {
+            ref var call = ref calls[i];
             ValueTask<QuotaDecision> pending;
             try
             {
-                pending = _quota.TryConsumeAsync(calls[i].Policy.Name, calls[i].Subject, amounts: null, context.RequestAborted);
+                pending = _quota.TryConsumeAsync(call.Policy.Name, call.Subject, amounts: null, aborted);
             }
             catch (Exception ex)
             {
@@ -44,7 +45,6 @@ internal sealed partial class QuotaMiddleware
                 return ConsumeSlowAsync(context, feature, i, pending);
             }
 
-            ref var call = ref calls[i];
             call.Decision = pending.Result;
             if (call.Decision.Outcome != QuotaOutcome.Allowed)
             {
@@ -60,25 +60,32 @@ internal sealed partial class QuotaMiddleware
         return new ValueTask<bool>(true);
     }
 
+    /// <summary>
+    /// Returns the request's abort token. Unlike <see cref="HttpContext.RequestAborted"/> it adds nothing to the features
+    /// when the server has no lifetime feature (that getter creates one, and a feature write flushes every cached lookup).
+    /// </summary>
+    private static CancellationToken RequestAborted(HttpContext context)
+        => (context.Features[typeof(IHttpRequestLifetimeFeature)] as IHttpRequestLifetimeFeature)?.RequestAborted ?? default;
+
     private async ValueTask<bool> AdmitSlowAsync(HttpContext context, QuotaFeature feature)
     {
-        var calls = feature.Calls;
-        for (var i = 0; i < calls.Length; i++)
+        for (var i = 0; i < feature.Count; i++)
         {
-            var subject = await calls[i].Policy.ResolveSubjectAsync(context).ConfigureAwait(false);
+            var policy = feature.Call(i).Policy;
+            var subject = await policy.ResolveSubjectAsync(context).ConfigureAwait(false);
             if (subject is { } known)
             {
-                calls[i].Subject = known;
+                feature.Call(i).Subject = known;
             }
-            else if (calls[i].Policy.IsEnforced)
+            else if (policy.IsEnforced)
             {
-                await RejectUnauthenticatedAsync(context, calls[i].Policy).ConfigureAwait(false);
+                await RejectUnauthenticatedAsync(context, policy).ConfigureAwait(false);
                 return false;
             }
             else
             {
-                QuotaHttpLog.ShadowUnauthenticated(_logger, calls[i].Policy.Name);
-                calls[i].Skipped = true;
+                QuotaHttpLog.ShadowUnauthenticated(_logger, policy.Name);
+                feature.Call(i).Skipped = true;
             }
         }
 
@@ -88,23 +95,22 @@ internal sealed partial class QuotaMiddleware
     /// <summary>Consumes from policy <paramref name="from"/> on, starting with its <paramref name="pending"/> decision when there is one.</summary>
     private async ValueTask<bool> ConsumeSlowAsync(HttpContext context, QuotaFeature feature, int from, ValueTask<QuotaDecision>? pending)
     {
-        var calls = feature.Calls;
         var i = from;
         try
         {
-            for (; i < calls.Length; i++)
+            for (; i < feature.Count; i++)
             {
-                if (calls[i].Skipped)
+                if (feature.Call(i).Skipped)
                 {
                     continue;
                 }
 
-                var policy = calls[i].Policy;
+                var policy = feature.Call(i).Policy;
                 var decision = i == from && pending is { } started
                     ? await started.ConfigureAwait(false)
-                    : await _quota.TryConsumeAsync(policy.Name, calls[i].Subject, amounts: null, context.RequestAborted).ConfigureAwait(false);
-                calls[i].Decision = decision;
-                calls[i].HasDecision = true;
+                    : await _quota.TryConsumeAsync(policy.Name, feature.Call(i).Subject, amounts: null, RequestAborted(context)).ConfigureAwait(false);
+                feature.Call(i).Decision = decision;
+                feature.Call(i).HasDecision = true;
                 if (!Admit(policy, decision))
                 {
                     await RejectAsync(context, feature, i).ConfigureAwait(false);
@@ -114,10 +120,10 @@ internal sealed partial class QuotaMiddleware
 
             return true;
         }
-        catch when (!calls[i].HasDecision)
+        catch when (!feature.Call(i).HasDecision)
         {
             // A provider threw or the client went away: give back what earlier policies reserved, then let it propagate.
-            await RefundReservedAsync(calls, i, StatusCodes.Status500InternalServerError).ConfigureAwait(false);
+            await RefundReservedAsync(feature, i, StatusCodes.Status500InternalServerError).ConfigureAwait(false);
             throw;
         }
     }

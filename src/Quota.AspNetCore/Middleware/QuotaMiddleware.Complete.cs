@@ -11,7 +11,7 @@ internal sealed partial class QuotaMiddleware
     private ValueTask CompleteAsync(QuotaFeature feature, int status)
     {
         var hasMeters = feature.Meters is { Count: > 0 };
-        foreach (ref readonly var call in feature.Calls.AsSpan())
+        foreach (ref readonly var call in feature.Calls)
         {
             if (call.Reserved && (hasMeters || !call.Policy.Counted.Contains(status)))
             {
@@ -26,45 +26,44 @@ internal sealed partial class QuotaMiddleware
     private async ValueTask CompleteSlowAsync(QuotaFeature feature, int status)
     {
         feature.Completed = true;
-        var calls = feature.Calls;
-        for (var i = 0; i < calls.Length; i++)
+        for (var i = 0; i < feature.Count; i++)
         {
-            if (!calls[i].Reserved)
+            if (!feature.Call(i).Reserved)
             {
                 continue;
             }
 
-            if (!calls[i].Policy.Counted.Contains(status))
+            if (!feature.Call(i).Policy.Counted.Contains(status))
             {
-                await RefundAsync(calls, i, status).ConfigureAwait(false);
+                await RefundAsync(feature, i, status).ConfigureAwait(false);
             }
             else if (feature.Meters is { Count: > 0 } meters)
             {
-                await RecordAsync(calls[i], meters).ConfigureAwait(false);
+                await RecordAsync(feature.Call(i), meters).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>Gives back what the first <paramref name="count"/> policies reserved, because a later one refused or a provider threw.</summary>
-    private async ValueTask RefundReservedAsync(PolicyCall[] calls, int count, int status)
+    private async ValueTask RefundReservedAsync(QuotaFeature feature, int count, int status)
     {
         for (var i = 0; i < count; i++)
         {
-            if (calls[i].Reserved && !calls[i].Refunded)
+            if (feature.Call(i).Reserved && !feature.Call(i).Refunded)
             {
-                await RefundAsync(calls, i, status).ConfigureAwait(false);
+                await RefundAsync(feature, i, status).ConfigureAwait(false);
             }
         }
     }
 
-    private async ValueTask RefundAsync(PolicyCall[] calls, int index, int status)
+    private async ValueTask RefundAsync(QuotaFeature feature, int index, int status)
     {
-        var policy = calls[index].Policy;
+        var policy = feature.Call(index).Policy;
         try
         {
             // Not the request's token: a client that went away must still get its reservation given back.
-            await _quota.RefundAsync(policy.Name, calls[index].Subject, amounts: null, calls[index].Decision.Cycle, CancellationToken.None).ConfigureAwait(false);
-            calls[index].Refunded = true;
+            await _quota.RefundAsync(policy.Name, feature.Call(index).Subject, amounts: null, feature.Call(index).Decision.Cycle, CancellationToken.None).ConfigureAwait(false);
+            feature.Call(index).Refunded = true;
         }
         catch (Exception ex)
         {

@@ -9,7 +9,7 @@ internal sealed partial class QuotaMiddleware
     private Task RunEndpoint(QuotaFeature feature)
     {
         var context = feature.Context;
-        context.Features.Set(feature);
+        feature.Attach();
         if (!context.Response.HasStarted)
         {
             context.Response.OnStarting(RateLimitHeaders.OnStarting, feature);

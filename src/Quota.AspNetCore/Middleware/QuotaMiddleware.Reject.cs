@@ -14,25 +14,24 @@ internal sealed partial class QuotaMiddleware
     /// </summary>
     private async Task RejectAsync(HttpContext context, QuotaFeature feature, int refusing)
     {
-        var calls = feature.Calls;
-        var exceeded = calls[refusing].Decision.Outcome == QuotaOutcome.Refused;
+        var exceeded = feature.Call(refusing).Decision.Outcome == QuotaOutcome.Refused;
         var status = exceeded ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
-        await RefundReservedAsync(calls, refusing, status).ConfigureAwait(false);
+        await RefundReservedAsync(feature, refusing, status).ConfigureAwait(false);
 
         var violations = new List<QuotaViolation>();
         if (exceeded)
         {
-            var decision = calls[refusing].Decision;
+            var decision = feature.Call(refusing).Decision;
             if (decision.RefusedMeter is { Limit: { } limit } meter)
             {
-                violations.Add(new QuotaViolation(calls[refusing].Policy.Name, meter.Meter, limit, meter.Used, decision.NextResetDate, decision.TimeUntilReset));
+                violations.Add(new QuotaViolation(feature.Call(refusing).Policy.Name, meter.Meter, limit, meter.Used, decision.NextResetDate, decision.TimeUntilReset));
             }
 
-            await ReadLaterPoliciesAsync(context, calls, refusing + 1, violations).ConfigureAwait(false);
+            await ReadLaterPoliciesAsync(context, feature, refusing + 1, violations).ConfigureAwait(false);
         }
 
         feature.Completed = true;
-        context.Features.Set(feature);
+        feature.Attach();
         var response = context.Response;
         response.OnStarting(RateLimitHeaders.OnStarting, feature);
         response.StatusCode = status;
@@ -45,7 +44,7 @@ internal sealed partial class QuotaMiddleware
         }
         else
         {
-            policies = [calls[refusing].Policy.Name];
+            policies = [feature.Call(refusing).Policy.Name];
         }
 
         var problem = violations.Count > 0 ? QuotaProblems.Exceeded(violations) : QuotaProblems.StoreUnavailable(policies);
@@ -65,12 +64,12 @@ internal sealed partial class QuotaMiddleware
     /// Reads (without consuming) the usage of the enforced policies after the one that refused, so the headers describe
     /// them too and every exhausted one is named. A store failure here changes nothing: the request is refused anyway.
     /// </summary>
-    private async ValueTask ReadLaterPoliciesAsync(HttpContext context, PolicyCall[] calls, int from, List<QuotaViolation> violations)
+    private async ValueTask ReadLaterPoliciesAsync(HttpContext context, QuotaFeature feature, int from, List<QuotaViolation> violations)
     {
-        for (var i = from; i < calls.Length; i++)
+        for (var i = from; i < feature.Count; i++)
         {
-            var policy = calls[i].Policy;
-            if (calls[i].Skipped || !policy.IsEnforced)
+            var policy = feature.Call(i).Policy;
+            if (feature.Call(i).Skipped || !policy.IsEnforced)
             {
                 continue;
             }
@@ -78,7 +77,7 @@ internal sealed partial class QuotaMiddleware
             QuotaUsage usage;
             try
             {
-                usage = await _quota.GetUsageAsync(policy.Name, calls[i].Subject, context.RequestAborted).ConfigureAwait(false);
+                usage = await _quota.GetUsageAsync(policy.Name, feature.Call(i).Subject, RequestAborted(context)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is QuotaStoreException or QuotaProviderException)
             {
@@ -87,8 +86,8 @@ internal sealed partial class QuotaMiddleware
             }
 
             var untilReset = usage.Cycle.TimeUntilReset(_clock.GetCurrentInstant());
-            calls[i].Usage = usage;
-            calls[i].UsageTimeUntilReset = untilReset;
+            feature.Call(i).Usage = usage;
+            feature.Call(i).UsageTimeUntilReset = untilReset;
             foreach (var meter in RateLimitHeaders.LimitedMeters(usage))
             {
                 if (usage.Remaining[meter] == 0)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -37,7 +38,8 @@ internal sealed partial class QuotaMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
-        var policies = _plans.For(context.GetEndpoint());
+        // GetEndpoint() without its generic virtual Features.Get<T>().
+        var policies = _plans.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint);
         if (policies.Length == 0)
         {
             return _next(context);
