@@ -50,10 +50,18 @@ internal struct HeaderText
 
     public readonly string PolicyValue() => Items == 1 ? _first!.Text : _policy!.ToString();
 
-    public readonly string StateValue() => Items == 1
-        ? string.Create(CultureInfo.InvariantCulture, stackalloc char[128], $"{_first!.Name};r={_firstRemaining};t={_firstReset}")
-        : _state!.ToString();
+    public readonly string StateValue() => Items == 1 ? State(_first!, _firstRemaining, _firstReset) : _state!.ToString();
+
+    /// <summary>Returns one <c>RateLimit</c> item, <c>"name";r=remaining;t=reset</c>: both numbers formatted on the stack, one string allocated.</summary>
+    private static string State(PolicyItem item, long remaining, long reset)
+    {
+        Span<char> r = stackalloc char[20];
+        Span<char> t = stackalloc char[20];
+        remaining.TryFormat(r, out var rLength, provider: CultureInfo.InvariantCulture);
+        reset.TryFormat(t, out var tLength, provider: CultureInfo.InvariantCulture);
+        return string.Concat(item.StatePrefix, r[..rLength], ";t=", t[..tLength]);
+    }
 
     private static void AppendState(StringBuilder state, PolicyItem item, long remaining, long reset)
-        => state.Append(item.Name).Append(CultureInfo.InvariantCulture, $";r={remaining};t={reset}");
+        => state.Append(item.StatePrefix).Append(remaining).Append(";t=").Append(reset);
 }

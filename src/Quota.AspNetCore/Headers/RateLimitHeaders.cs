@@ -88,7 +88,7 @@ internal static class RateLimitHeaders
 
     private static void AppendDecision(ref HeaderText text, QuotaFeature feature, in PolicyCall call, int status)
     {
-        var decision = call.Decision;
+        ref readonly var decision = ref call.Decision;
         var refunded = call.Refunded || (call.Reserved && !call.Policy.Counted.Contains(status));
         var recorded = call.Reserved && !refunded;
         var window = CeilingSeconds(decision.Cycle.Length);
