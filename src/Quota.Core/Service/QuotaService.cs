@@ -181,6 +181,7 @@ internal sealed partial class QuotaService : IQuotaService
 
     // Not inlined: an async method's state machine lives in its caller's frame, and the hot path's frame would zero it on every call.
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, CancellationToken cancellationToken)
     {
         try
