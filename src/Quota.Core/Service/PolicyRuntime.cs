@@ -19,6 +19,7 @@ internal sealed class PolicyRuntime
         _retention = retention;
         _maxSubjects = maxSubjects;
         DefaultDeltas = QuotaDeltas.Build(policy.Allowances, amounts: null);
+        InMemoryFastPath = policy.Enforcement == QuotaEnforcement.Enforce && policy.SubjectProvider is null;
         if (policy.AnchorMode == QuotaAnchorMode.Calendar)
         {
             CalendarAnchor = CalendarAnchors.For(policy.Period, policy.Zone);
@@ -41,7 +42,7 @@ internal sealed class PolicyRuntime
     /// Gets a value indicating whether a default consume may take the in-memory fast path: enforced (a shadow policy
     /// records unconditionally) and without a subject provider (whose subjects count under another key).
     /// </summary>
-    public bool InMemoryFastPath => Policy.Enforcement == QuotaEnforcement.Enforce && Policy.SubjectProvider is null;
+    public bool InMemoryFastPath { get; }
 
     /// <summary>Returns the cycle containing <paramref name="now"/>, reusing the cached one while it is current.</summary>
     /// <param name="cache">Where the cycle is cached.</param>
