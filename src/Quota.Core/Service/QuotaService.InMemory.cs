@@ -13,12 +13,9 @@ internal sealed partial class QuotaService
     /// </summary>
     private bool TryConsumeInMemory(PolicyRuntime runtime, string key, CancellationToken cancellationToken, out QuotaDecision decision)
     {
-        Instant now = default;
-        var estimated = _time.TryEstimate(out var nowTicks);
-        if (!estimated)
+        if (!_time.TryEstimate(out var nowTicks))
         {
-            now = _time.Exact();
-            nowTicks = now.ToUnixTimeTicks();
+            nowTicks = _time.Exact().ToUnixTimeTicks();
         }
 
         if (runtime.InMemoryFastPath
@@ -30,7 +27,7 @@ internal sealed partial class QuotaService
             && box.Counter is { } counter
             && _memory!.TryAdd(counter, entry.DefaultDeltas, out var result))
         {
-            decision = Decide(runtime, entry.Key, box, estimated ? Instant.FromUnixTimeTicks(nowTicks) : now, entry.DefaultDeltas, result);
+            decision = Decide(runtime, entry.Key, box, nowTicks, entry.DefaultDeltas, result);
             return true;
         }
 

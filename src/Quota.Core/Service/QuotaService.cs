@@ -241,6 +241,9 @@ internal sealed partial class QuotaService : IQuotaService
         => Decide(runtime, resolved.Key, resolved.Box, now, deltas, result);
 
     private QuotaDecision Decide(PolicyRuntime runtime, string key, CycleBox box, Instant now, QuotaMeterDelta[] deltas, QuotaStoreResult result)
+        => Decide(runtime, key, box, now.ToUnixTimeTicks(), deltas, result);
+
+    private QuotaDecision Decide(PolicyRuntime runtime, string key, CycleBox box, long nowTicks, QuotaMeterDelta[] deltas, QuotaStoreResult result)
     {
         if (result.Applied)
         {
@@ -251,7 +254,7 @@ internal sealed partial class QuotaService : IQuotaService
             _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[result.RefusedIndex].Meter), new("quota.enforcement", "enforce"));
         }
 
-        return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, runtime.Policy, key, box, now, deltas, result.Values, result.RefusedIndex);
+        return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, runtime.Policy, key, box, nowTicks, deltas, result.Values, result.RefusedIndex);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
