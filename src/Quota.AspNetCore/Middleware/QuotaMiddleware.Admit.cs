@@ -32,7 +32,8 @@ internal sealed partial class QuotaMiddleware
             ValueTask<QuotaDecision> pending;
             try
             {
-                pending = _quota.TryConsumeAsync(call.Policy.Name, call.Subject, amounts: null, aborted);
+                // The key-only overload: Quota.Core's in-memory fast path takes it (same subject, no allowances or anchor).
+                pending = _quota.TryConsumeAsync(call.Policy.Name, call.Subject.Key, aborted);
             }
             catch (Exception ex)
             {
