@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace Quota.AspNetCore;
@@ -52,15 +53,44 @@ internal struct HeaderText
 
     public readonly string StateValue() => Items == 1 ? State(_first!, _firstRemaining, _firstReset) : _state!.ToString();
 
-    /// <summary>Returns one <c>RateLimit</c> item, <c>"name";r=remaining;t=reset</c>: both numbers formatted on the stack, one string allocated.</summary>
+    /// <summary>Returns one <c>RateLimit</c> item, <c>"name";r=remaining;t=reset</c>, written straight into a string of the exact length.</summary>
     private static string State(PolicyItem item, long remaining, long reset)
     {
-        Span<char> r = stackalloc char[20];
-        Span<char> t = stackalloc char[20];
-        remaining.TryFormat(r, out var rLength, provider: CultureInfo.InvariantCulture);
-        reset.TryFormat(t, out var tLength, provider: CultureInfo.InvariantCulture);
-        return string.Concat(item.StatePrefix, r[..rLength], ";t=", t[..tLength]);
+        if ((remaining | reset) < 0)
+        {
+            // Never expected (both are clamped at zero); formatted the plain way rather than trusted to Digits.
+            return string.Concat(item.StatePrefix, remaining.ToString(CultureInfo.InvariantCulture), ";t=", reset.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return string.Create(
+            item.StatePrefix.Length + Digits(remaining) + 3 + Digits(reset),
+            (item.StatePrefix, remaining, reset),
+            static (span, state) =>
+            {
+                state.StatePrefix.CopyTo(span);
+                var at = state.StatePrefix.Length;
+                state.remaining.TryFormat(span[at..], out var written, provider: CultureInfo.InvariantCulture);
+                at += written;
+                ";t=".CopyTo(span[at..]);
+                state.reset.TryFormat(span[(at + 3)..], out _, provider: CultureInfo.InvariantCulture);
+            });
     }
+
+    /// <summary>Returns the number of decimal digits of a non-negative value (1 for 0).</summary>
+    internal static int Digits(long value)
+    {
+        // Log2 gives the digit count to within one (1233 / 4096 ≈ log10 2); one comparison settles it.
+        var v = (ulong)value | 1;
+        var guess = ((BitOperations.Log2(v) + 1) * 1233) >> 12;
+        return guess + (v >= PowersOf10[guess] ? 1 : 0);
+    }
+
+    private static ReadOnlySpan<ulong> PowersOf10 =>
+    [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000, 100_000_000_000,
+        1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000, 10_000_000_000_000_000,
+        100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+    ];
 
     private static void AppendState(StringBuilder state, PolicyItem item, long remaining, long reset)
         => state.Append(item.StatePrefix).Append(remaining).Append(";t=").Append(reset);
