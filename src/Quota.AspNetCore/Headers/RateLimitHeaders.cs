@@ -7,7 +7,7 @@ namespace Quota.AspNetCore;
 
 /// <summary>
 /// Writes <c>RateLimit-Policy</c> and <c>RateLimit</c> (draft-ietf-httpapi-ratelimit-headers) for every enforced policy of a
-/// request, just before the response starts, when its final status is known.
+/// request, before its response starts.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -17,8 +17,10 @@ namespace Quota.AspNetCore;
 /// </para>
 /// <para>
 /// <c>w</c> is the length of the caller's current cycle and <c>t</c> the time until it resets, both in whole seconds rounded
-/// up; <c>r</c> is what is left once this response is counted: a status outside <c>QuotaOnStatusCodes</c> gives its request
-/// back, and meters the endpoint set are added.
+/// up; <c>r</c> is what is left as of the response's start. The middleware writes the headers before the endpoint runs,
+/// with this request counted; meters the endpoint sets are added as it sets them, and a status outside
+/// <c>QuotaOnStatusCodes</c> gives the request back in the headers too, when the response starts after the endpoint
+/// returns. A response the endpoint started itself went out while its request was still counted, so it reports that.
 /// </para>
 /// </remarks>
 internal static class RateLimitHeaders
@@ -56,10 +58,16 @@ internal static class RateLimitHeaders
         return builder.Append('"').ToString();
     }
 
-    public static void Write(QuotaFeature feature)
+    /// <summary>Writes the headers for the response's current status: a status that does not count gives the request back.</summary>
+    public static void Write(QuotaFeature feature) => Write(feature, feature.Context.Response.StatusCode);
+
+    /// <summary>Writes the headers with every reserved request counted, as they stand before the endpoint runs.</summary>
+    public static void WriteAsCounted(QuotaFeature feature) => Write(feature, status: null);
+
+    /// <summary>Writes the headers for <paramref name="status"/>, or with every reserved request counted when it is <see langword="null"/>.</summary>
+    public static void Write(QuotaFeature feature, int? status)
     {
         var text = default(HeaderText);
-        var status = feature.Context.Response.StatusCode;
         foreach (ref readonly var call in feature.Calls)
         {
             if (!call.Policy.IsEnforced)
@@ -80,16 +88,15 @@ internal static class RateLimitHeaders
         if (text.Items > 0)
         {
             var headers = feature.Context.Response.Headers;
-
             headers[PolicyHeader] = text.PolicyValue();
             headers[StateHeader] = text.StateValue();
         }
     }
 
-    private static void AppendDecision(ref HeaderText text, QuotaFeature feature, in PolicyCall call, int status)
+    private static void AppendDecision(ref HeaderText text, QuotaFeature feature, in PolicyCall call, int? status)
     {
         ref readonly var decision = ref call.Decision;
-        var refunded = call.Refunded || (call.Reserved && !call.Policy.Counted.Contains(status));
+        var refunded = call.Refunded || (call.Reserved && status is { } final && !call.Policy.Counted.Contains(final));
         var recorded = call.Reserved && !refunded;
         var window = CeilingSeconds(decision.Cycle.Length);
         var reset = CeilingSeconds(decision.TimeUntilReset);

@@ -31,6 +31,8 @@ public static class QuotaHttpContextExtensions
         {
             feature.AddMeter(meter, amount);
         }
+
+        feature.RefreshHeaders(context.Response.StatusCode);
     }
 
     /// <summary>Adds <paramref name="amount"/> to one meter of every policy that covers this request; see the dictionary overload.</summary>
@@ -40,7 +42,11 @@ public static class QuotaHttpContextExtensions
     public static void SetQuotaMeters(this HttpContext context, string meter, long amount)
     {
         ArgumentNullException.ThrowIfNull(context);
-        QuotaFeature.Of(context)?.AddMeter(meter, amount);
+        if (QuotaFeature.Of(context) is { } feature)
+        {
+            feature.AddMeter(meter, amount);
+            feature.RefreshHeaders(context.Response.StatusCode);
+        }
     }
 
     /// <summary>

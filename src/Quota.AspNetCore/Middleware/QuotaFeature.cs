@@ -43,6 +43,12 @@ internal sealed class QuotaFeature
     /// <summary>Gets or sets a value indicating whether the way-out work (refund or record) has run; meters set later are refused.</summary>
     public bool Completed { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the middleware wrote the RateLimit headers before the endpoint ran; they are
+    /// then rewritten whenever meters or the way out change them, as long as the response has not started.
+    /// </summary>
+    public bool HeadersWritten { get; set; }
+
     /// <summary>Returns the request's quota state, or <see langword="null"/> when no policy covers it.</summary>
     /// <remarks>The non-generic indexer: <c>Get&lt;T&gt;</c> is a generic virtual call, several times as slow.</remarks>
     public static QuotaFeature? Of(HttpContext context) => context.Features[typeof(QuotaFeature)] as QuotaFeature;
@@ -65,6 +71,15 @@ internal sealed class QuotaFeature
 
         Meters ??= new Dictionary<string, long>(StringComparer.Ordinal);
         Meters[meter] = Meters.TryGetValue(meter, out var existing) ? checked(existing + amount) : amount;
+    }
+
+    /// <summary>Rewrites the RateLimit headers written before the endpoint, for <paramref name="status"/>, unless the response has started.</summary>
+    public void RefreshHeaders(int status)
+    {
+        if (HeadersWritten && !Context.Response.HasStarted)
+        {
+            RateLimitHeaders.Write(this, status);
+        }
     }
 
     public long PendingMeter(string meter) => Meters is { } meters && meters.TryGetValue(meter, out var amount) ? amount : 0;

@@ -42,6 +42,9 @@ internal sealed partial class QuotaMiddleware
                 await RecordAsync(feature.Call(i), meters).ConfigureAwait(false);
             }
         }
+
+        // A request given back shows in the headers too, if the response has not started yet.
+        feature.RefreshHeaders(status);
     }
 
     /// <summary>Gives back what the first <paramref name="count"/> policies reserved, because a later one refused or a provider threw.</summary>
