@@ -29,18 +29,8 @@ public sealed class QuotaServiceInMemoryFastPathTests
         var quota = Monthly(requests: 1000);
         Assert.True((await quota.TryConsumeAsync("api", "shared")).IsAllowed);
         _clock.Advance(Duration.FromHours(1));
-        long granted = 0;
 
-        await Parallel.ForEachAsync(Enumerable.Range(0, 64), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (_, ct) =>
-        {
-            for (var i = 0; i < 50; i++)
-            {
-                if ((await quota.TryConsumeAsync("api", "shared", ct)).IsAllowed)
-                {
-                    Interlocked.Increment(ref granted);
-                }
-            }
-        });
+        var granted = await ConsumeConcurrently(quota, "api", "shared", callers: 64, callsEach: 50);
 
         Assert.Equal(999, granted);
         Assert.Equal(1000, (await quota.GetUsageAsync("api", "shared")).Meters["requests"]);
