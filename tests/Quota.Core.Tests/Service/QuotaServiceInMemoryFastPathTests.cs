@@ -55,6 +55,24 @@ public sealed class QuotaServiceInMemoryFastPathTests
     }
 
     [Fact]
+    public async Task A_subject_with_its_own_allowances_is_held_to_them_though_its_key_is_cached()
+    {
+        var quota = Monthly(requests: 10);
+        await quota.TryConsumeAsync("api", new QuotaSubject("alice"), amounts: null);
+        _clock.Advance(Duration.FromHours(1));
+        Assert.True((await quota.TryConsumeAsync("api", new QuotaSubject("alice"), amounts: null)).IsAllowed);
+
+        var trial = new QuotaSubject("alice", new Dictionary<string, long> { ["requests"] = 2 });
+        var refused = await quota.TryConsumeAsync("api", trial, amounts: null);
+        var plain = await quota.TryConsumeAsync("api", new QuotaSubject("alice"), amounts: null);
+
+        Assert.Equal(QuotaOutcome.Refused, refused.Outcome);
+        Assert.Equal(2, refused.RefusedMeter?.Limit);
+        Assert.True(plain.IsAllowed);
+        Assert.Equal(3, plain.Usage.Meters["requests"]);
+    }
+
+    [Fact]
     public async Task The_last_instant_of_a_cycle_counts_in_it_and_the_reset_instant_in_the_next()
     {
         var quota = Monthly(requests: 2);
