@@ -67,7 +67,10 @@ internal sealed partial class QuotaService : IQuotaService
     {
         var runtime = Runtime(policy);
         ValidateSubject(runtime, subject);
-        return ConsumeCoreAsync(runtime, subject, amounts, cancellationToken);
+        return amounts is null && subject.Allowances is null && subject.Anchor is null && _memory is not null
+            && TryConsumeInMemory(runtime, subject.Key, cancellationToken, out var decision)
+            ? new ValueTask<QuotaDecision>(decision)
+            : ConsumeCoreAsync(runtime, subject, amounts, cancellationToken);
     }
 
     public async ValueTask<bool> RecordAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long> amounts, string? idempotencyId = null, CancellationToken cancellationToken = default)

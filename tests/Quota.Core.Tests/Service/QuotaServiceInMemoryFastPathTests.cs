@@ -29,18 +29,8 @@ public sealed class QuotaServiceInMemoryFastPathTests
         var quota = Monthly(requests: 1000);
         Assert.True((await quota.TryConsumeAsync("api", "shared")).IsAllowed);
         _clock.Advance(Duration.FromHours(1));
-        long granted = 0;
 
-        await Parallel.ForEachAsync(Enumerable.Range(0, 64), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (_, ct) =>
-        {
-            for (var i = 0; i < 50; i++)
-            {
-                if ((await quota.TryConsumeAsync("api", "shared", ct)).IsAllowed)
-                {
-                    Interlocked.Increment(ref granted);
-                }
-            }
-        });
+        var granted = await ConsumeConcurrently(quota, "api", "shared", callers: 64, callsEach: 50);
 
         Assert.Equal(999, granted);
         Assert.Equal(1000, (await quota.GetUsageAsync("api", "shared")).Meters["requests"]);
@@ -62,6 +52,24 @@ public sealed class QuotaServiceInMemoryFastPathTests
         Assert.True(afterReset.IsAllowed);
         Assert.Equal(1, afterReset.Usage.Meters["requests"]);
         Assert.Equal(1, (await quota.GetUsageAsync("api", "alice")).Meters["requests"]);
+    }
+
+    [Fact]
+    public async Task A_subject_with_its_own_allowances_is_held_to_them_though_its_key_is_cached()
+    {
+        var quota = Monthly(requests: 10);
+        await quota.TryConsumeAsync("api", new QuotaSubject("alice"), amounts: null);
+        _clock.Advance(Duration.FromHours(1));
+        Assert.True((await quota.TryConsumeAsync("api", new QuotaSubject("alice"), amounts: null)).IsAllowed);
+
+        var trial = new QuotaSubject("alice", new Dictionary<string, long> { ["requests"] = 2 });
+        var refused = await quota.TryConsumeAsync("api", trial, amounts: null);
+        var plain = await quota.TryConsumeAsync("api", new QuotaSubject("alice"), amounts: null);
+
+        Assert.Equal(QuotaOutcome.Refused, refused.Outcome);
+        Assert.Equal(2, refused.RefusedMeter?.Limit);
+        Assert.True(plain.IsAllowed);
+        Assert.Equal(3, plain.Usage.Meters["requests"]);
     }
 
     [Fact]
