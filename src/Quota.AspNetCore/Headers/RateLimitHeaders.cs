@@ -79,9 +79,9 @@ internal static class RateLimitHeaders
             {
                 AppendDecision(ref text, feature, in call, status);
             }
-            else if (call.Usage is { } usage)
+            else if (call.Read is { } read)
             {
-                AppendUsage(ref text, in call, usage);
+                AppendUsage(ref text, call.Policy, read);
             }
         }
 
@@ -124,14 +124,15 @@ internal static class RateLimitHeaders
         }
     }
 
-    private static void AppendUsage(ref HeaderText text, in PolicyCall call, QuotaUsage usage)
+    private static void AppendUsage(ref HeaderText text, HttpPolicy policy, UsageRead read)
     {
+        var usage = read.Usage;
         var window = CeilingSeconds(usage.Cycle.Length);
-        var reset = CeilingSeconds(call.UsageTimeUntilReset);
+        var reset = CeilingSeconds(read.TimeUntilReset);
         var first = true;
         foreach (var meter in LimitedMeters(usage))
         {
-            Append(ref text, call.Policy, meter, first, usage.Limits[meter], usage.Remaining[meter], window, reset);
+            Append(ref text, policy, meter, first, usage.Limits[meter], usage.Remaining[meter], window, reset);
             first = false;
         }
     }

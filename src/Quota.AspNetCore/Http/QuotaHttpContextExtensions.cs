@@ -67,7 +67,7 @@ public static class QuotaHttpContextExtensions
         }
 
         ref readonly var call = ref feature.Call(index);
-        return call.Reserved ? call.Decision.Usage : call.Usage;
+        return call.Reserved ? call.Decision.Usage : call.Read?.Usage;
     }
 
     /// <summary>

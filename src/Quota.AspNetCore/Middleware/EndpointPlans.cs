@@ -7,10 +7,20 @@ namespace Quota.AspNetCore;
 /// Which policies cover each endpoint, worked out once per endpoint from its metadata: the global policy (if any), then
 /// every <see cref="QuotaAttribute"/> in metadata order, each once; none at all with <see cref="DisableQuotaAttribute"/>.
 /// </summary>
+/// <remarks>
+/// Plans live in a <see cref="ConditionalWeakTable{TKey, TValue}"/> keyed by endpoint. In front of it, a small table of
+/// recently used plans indexed by the endpoint's identity hash answers the common request with one array read and one
+/// reference comparison; a miss (a new endpoint, or two hot endpoints in the same slot) falls back to the weak table. The
+/// recent table keeps at most <see cref="RecentSlots"/> endpoints alive after their data source replaced them.
+/// </remarks>
 internal sealed class EndpointPlans
 {
-    private readonly ConditionalWeakTable<Endpoint, HttpPolicy[]> _plans = [];
-    private readonly ConditionalWeakTable<Endpoint, HttpPolicy[]>.CreateValueCallback _compile;
+    /// <summary>The number of recently used plans kept (a power of two).</summary>
+    internal const int RecentSlots = 64;
+
+    private readonly ConditionalWeakTable<Endpoint, Plan> _plans = [];
+    private readonly ConditionalWeakTable<Endpoint, Plan>.CreateValueCallback _compile;
+    private readonly Plan?[] _recent = new Plan?[RecentSlots];
     private readonly HttpPolicies _policies;
     private readonly HttpPolicy[] _globalOnly;
 
@@ -18,12 +28,28 @@ internal sealed class EndpointPlans
     {
         _policies = policies;
         _globalOnly = policies.Global is { } global ? [global] : [];
-        _compile = Compile;
+        _compile = endpoint => new Plan(endpoint, Compile(endpoint));
     }
 
     /// <summary>Returns the policies that cover a request to <paramref name="endpoint"/> (only the global one when no endpoint matched).</summary>
     public HttpPolicy[] For(Endpoint? endpoint)
-        => endpoint is null ? _globalOnly : _plans.GetValue(endpoint, _compile);
+    {
+        if (endpoint is null)
+        {
+            return _globalOnly;
+        }
+
+        ref var slot = ref _recent[RuntimeHelpers.GetHashCode(endpoint) & (RecentSlots - 1)];
+        var recent = Volatile.Read(ref slot);
+        if (recent is not null && ReferenceEquals(recent.Endpoint, endpoint))
+        {
+            return recent.Policies;
+        }
+
+        var plan = _plans.GetValue(endpoint, _compile);
+        Volatile.Write(ref slot, plan);
+        return plan.Policies;
+    }
 
     private HttpPolicy[] Compile(Endpoint endpoint)
     {
@@ -60,4 +86,7 @@ internal sealed class EndpointPlans
 
         return plan.ToArray();
     }
+
+    /// <summary>One endpoint's policies, with the endpoint they were worked out for.</summary>
+    private sealed record Plan(Endpoint Endpoint, HttpPolicy[] Policies);
 }

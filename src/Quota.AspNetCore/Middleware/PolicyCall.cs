@@ -18,11 +18,8 @@ internal struct PolicyCall
     /// <summary>The reserved request was given back (another policy refused, or the status does not count).</summary>
     public bool Refunded;
 
-    /// <summary>Usage read without consuming, for a policy after the one that refused.</summary>
-    public QuotaUsage? Usage;
-
-    /// <summary>The time from the read of <see cref="Usage"/> until its cycle resets.</summary>
-    public NodaTime.Duration UsageTimeUntilReset;
+    /// <summary>Usage read without consuming, for a policy after the one that refused (rare: kept out of line).</summary>
+    public UsageRead? Read;
 
     /// <summary>Gets a value indicating whether the consume counted its request (allowed or shadow), so it can be given back.</summary>
     public readonly bool Reserved => HasDecision && Decision.Outcome is QuotaOutcome.Allowed or QuotaOutcome.ShadowRefused;

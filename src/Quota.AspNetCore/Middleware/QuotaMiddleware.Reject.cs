@@ -86,8 +86,7 @@ internal sealed partial class QuotaMiddleware
             }
 
             var untilReset = usage.Cycle.TimeUntilReset(_clock.GetCurrentInstant());
-            feature.Call(i).Usage = usage;
-            feature.Call(i).UsageTimeUntilReset = untilReset;
+            feature.Call(i).Read = new UsageRead(usage, untilReset);
             foreach (var meter in RateLimitHeaders.LimitedMeters(usage))
             {
                 if (usage.Remaining[meter] == 0)
