@@ -9,8 +9,9 @@ namespace Quota.Benchmarks.AspNetCore;
 /// <summary>
 /// The three pipelines of <see cref="QuotaMiddlewareBenchmarks"/> without the TestServer around them: a fresh
 /// <see cref="DefaultHttpContext"/> per request (user set, endpoint matched), the limiter, an endpoint that sets its
-/// status and content type, then the response start (which writes Quota's RateLimit headers). What remains above the
-/// baseline is the limiter's own cost, measurable on a busy machine.
+/// status and content type, then the response start (which runs any OnStarting callback a limiter registered; Quota
+/// writes its RateLimit headers before the endpoint). What remains above the baseline is the limiter's own cost,
+/// measurable on a busy machine.
 /// </summary>
 [MemoryDiagnoser]
 public class QuotaPipelineBenchmarks
