@@ -32,7 +32,7 @@ public sealed partial class RedisQuotaStore
             args[6 + (3 * i)] = delta.Limit is { } limit ? limit - Math.Max(delta.Amount, 1) : long.MaxValue - delta.Amount;
         }
 
-        return TryAddCoreAsync(counter, deltas, args, cancellationToken);
+        return SubmitAsync(counter, args, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -81,7 +81,7 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var key = _counterKeys.Get(counter)[0];
+        var key = _counterKeys.Get(counter).Keys[0];
         var entries = await CommandAsync(db => db.HashGetAllAsync(key), "HGETALL", cancellationToken).ConfigureAwait(false);
         var now = NowMilliseconds();
         var meters = new Dictionary<string, long>(entries.Length, StringComparer.Ordinal);
@@ -107,42 +107,42 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var keys = _counterKeys.Get(counter);
+        var keys = _counterKeys.Get(counter).Keys;
         await CommandAsync(db => db.KeyDeleteAsync(keys), "DEL", cancellationToken).ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<QuotaStoreResult> TryAddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
+    private async ValueTask<QuotaStoreResult> TryAddCoreAsync(QuotaCounterKey counter, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, keys, args, cancellationToken).ConfigureAwait(false))!;
         var status = (int)reply[0];
         var index = (int)reply[1];
         if (status == Overflowed)
         {
-            throw Overflow(counter, deltas.Span[index]);
+            throw TryAddOverflow(counter, args, index);
         }
 
-        return new QuotaStoreResult(status == Applied, index, Values(reply, 2));
+        return new QuotaStoreResult(status == Applied, index, Values(reply, 2, reply.Length - 2));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaAddResult> AddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter).Keys, args, cancellationToken).ConfigureAwait(false))!;
         var status = (int)reply[0];
         if (status == Overflowed)
         {
             throw Overflow(counter, deltas.Span[(int)reply[1]]);
         }
 
-        return new QuotaAddResult(status == Applied, Values(reply, 2));
+        return new QuotaAddResult(status == Applied, Values(reply, 2, reply.Length - 2));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaCounterValues> SubtractCoreAsync(QuotaCounterKey counter, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [_counterKeys.Get(counter)[0]], args, cancellationToken).ConfigureAwait(false))!;
-        return Values(reply, 0);
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [_counterKeys.Get(counter).Keys[0]], args, cancellationToken).ConfigureAwait(false))!;
+        return Values(reply, 0, reply.Length);
     }
 
     /// <summary>Fills ARGV[1..3]: now and the expiry in unix ms (the application's clock), and the physical TTL.</summary>
@@ -157,9 +157,9 @@ public sealed partial class RedisQuotaStore
 
     private long NowMilliseconds() => _clock.GetCurrentInstant().ToUnixTimeMilliseconds();
 
-    private static QuotaCounterValues Values(RedisResult[] reply, int first)
+    /// <summary>Reads <paramref name="count"/> meter values from the reply, starting at <paramref name="first"/>.</summary>
+    private static QuotaCounterValues Values(RedisResult[] reply, int first, int count)
     {
-        var count = reply.Length - first;
         if (count == 1)
         {
             return new QuotaCounterValues((long)reply[first]);
@@ -173,6 +173,10 @@ public sealed partial class RedisQuotaStore
 
         return new QuotaCounterValues(values);
     }
+
+    /// <summary>The overflow of meter <paramref name="index"/> of an add with try_add.lua's arguments (a triple per meter from ARGV[5]).</summary>
+    private static OverflowException TryAddOverflow(QuotaCounterKey counter, RedisValue[] args, int index)
+        => Overflow(counter, new QuotaMeterDelta((string)args[4 + (3 * index)]!, (long)args[5 + (3 * index)]));
 
     private static OverflowException Overflow(QuotaCounterKey counter, QuotaMeterDelta delta)
         => new(string.Create(CultureInfo.InvariantCulture, $"Adding {delta.Amount} to meter '{delta.Meter}' of policy '{counter.Policy}' would pass {long.MaxValue}; nothing was added. Record such amounts in a coarser unit."));
