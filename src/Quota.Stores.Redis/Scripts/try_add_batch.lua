@@ -1,137 +1,169 @@
--- Many conditional adds in one script: each applied in order, each all-or-nothing across its own meters, with the
--- same outcome as running try_add.lua once per add in that order. The store sends one of these when adds queue up
--- behind calls in flight, so Redis pays one script call for many adds. Same counter layout as try_add.lua.
+-- Many conditional adds in one script, each all-or-nothing across its own meters, with the outcome of running
+-- try_add.lua once per add in the order given. The store sends one of these for the adds that queued while earlier
+-- calls were in flight, so Redis pays one script call for many adds. Same counter layout as try_add.lua.
 --
 -- KEYS: the counter hash and the idempotency set of each distinct counter, in pairs (KEYS[2c - 1], KEYS[2c]).
--- ARGV[1] the physical TTL grace (ms); then per add: its counter's number c, now (unix ms), expiresAt (unix ms),
--- physical TTL (ms), kinds (one 'L' or 'U' per meter, as in try_add.lua), then per meter: name, amount, cap.
--- Returns per add, one after another: status (1 applied, 0 refused, 3 not handled), index of the first meter that
--- did not fit or -1, value per meter.
+-- ARGV[1] the physical TTL grace (ms), then groups of adds that share a counter, meters, now and expiry:
+--   c (the counter's pair), m (meters), now (unix ms), expiresAt (unix ms), kinds ('L' limited or 'U' per meter),
+--   m meter names, m limits (ignored for 'U'), k (adds), then each add's m amounts.
+-- Returns per add, in order: status + 4 * (index of the first meter without room + 1), where status is 1 applied,
+-- 0 refused or 3 not handled; then the value of each meter. The physical TTL is expiresAt - now + grace (at least 1 ms), as the store computes it.
 --
--- Each counter is read once (HMGET of the fields its adds name; a later add naming a new meter reads that one), kept
--- in Lua while the adds run, and written once at the end (DEL when an add found it expired, one HSET, the TTLs).
--- Values are kept as Lua numbers, exact below 2^53. An add that would read or reach 2^53 is not handled here (status
--- 3): the store sends it alone with try_add.lua, which counts up to 2^63-1; later adds on that counter are handled
--- the same way, so each counter's adds still apply in order. Such adds cannot overflow here, so there is no status 2.
--- Unlike the single-add scripts this one defines a few functions: their cost is paid once per batch, not per add.
+-- Each counter is read once (one HMGET; a later group naming a new meter reads that field), kept in Lua while the
+-- adds run, and written once at the end (DEL when an add found it expired, one HSET, the TTLs). Values are Lua
+-- numbers, exact below 2^53: an add that would read or reach 2^53 is not handled (status 3) and the store sends it
+-- alone with try_add.lua, which counts exactly up to 2^63-1; later adds on that counter are left the same way. So
+-- nothing here can overflow (no status 2). A limited meter has room when used + max(amount, 1) <= limit; a limit
+-- past 2^53 rounds to a number past every value kept here, so the comparison stays exact.
+-- Unlike the single-add scripts this one defines functions: Lua builds them once per batch, not once per add.
 local exact = 9007199254740992
+local grace = tonumber(ARGV[1])
 local states, order = {}, {}
 local out, o = {}, 0
-local nargs = #ARGV
 
-local function load(s, names)
-  local stored = redis.call('HMGET', s.key, unpack(names))
-  for i = 1, #names do
+-- tonumber costs more than a table lookup, and the header numbers repeat from group to group (counter numbers,
+-- meter counts, now, expiry, limits): parse each distinct text once.
+local parsed = {}
+local function number(text)
+  local value = parsed[text]
+  if not value then
+    value = tonumber(text)
+    parsed[text] = value
+  end
+  return value
+end
+
+local function load(s, fields)
+  local stored = redis.call('HMGET', s.key, unpack(fields))
+  for i = 1, #fields do
     local value = tonumber(stored[i] or '0')
-    s.vals[names[i]] = value < exact and value or -1
+    s.vals[fields[i]] = value < exact and value or -1
   end
   return stored
 end
 
-local function state(c, a, n)
+local function state(c, fields)
   local s = states[c]
-  if s then
-    -- Fields of meters this counter has not seen yet in the batch: read them, unless it was wiped in the batch.
-    local missing
-    for i = 1, n do
-      local f = 'm:' .. ARGV[a + 3 * i - 2]
-      if s.vals[f] == nil then
-        if s.wiped then
-          s.vals[f] = 0
-        else
-          missing = missing or {}
-          missing[#missing + 1] = f
-        end
-      end
+  if not s then
+    s = { key = KEYS[2 * c - 1], ids = KEYS[2 * c], vals = {}, dirty = {}, nd = 0, ttl = 0 }
+    local names = { 'x' }
+    for i = 1, #fields do
+      names[i + 1] = fields[i]
     end
-    if missing then
-      load(s, missing)
-    end
+    local stored = load(s, names)
+    s.vals.x = nil
+    s.x = tonumber(stored[1])
+    states[c] = s
+    order[#order + 1] = s
     return s
   end
-  s = { key = KEYS[2 * c - 1], ids = KEYS[2 * c], vals = {}, dirty = {}, nd = 0, ttl = 0 }
-  local names = { 'x' }
-  for i = 1, n do
-    names[i + 1] = 'm:' .. ARGV[a + 3 * i - 2]
+  -- Meters this counter has not seen yet in the batch: read them, or zero when the batch wiped the counter.
+  local missing
+  for i = 1, #fields do
+    local f = fields[i]
+    if s.vals[f] == nil then
+      if s.wiped then
+        s.vals[f] = 0
+      else
+        missing = missing or {}
+        missing[#missing + 1] = f
+      end
+    end
   end
-  local stored = load(s, names)
-  s.vals.x = nil
-  s.x = tonumber(stored[1])
-  states[c] = s
-  order[#order + 1] = s
+  if missing then
+    load(s, missing)
+  end
   return s
 end
 
-local a = 2
+local a, nargs = 2, #ARGV
 while a <= nargs do
-  local c, now, expires, ttl, kinds = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), ARGV[a + 4]
-  local n = #kinds
-  a = a + 4
-  -- ARGV[a + 3i - 2], [a + 3i - 1], [a + 3i]: name, amount, cap of meter i.
-  local s = state(c, a, n)
-  if not s.x or s.x <= now then
-    -- Expired or absent, as try_add.lua sees it: wipe it (DEL at the end) and start from zero.
-    if not s.wiped or s.x then
-      s.del = true
-      s.wiped = true
-      s.x = nil
-      s.renew, s.ttl = nil, 0
+  local c, m, now, expires, kinds = number(ARGV[a]), number(ARGV[a + 1]), number(ARGV[a + 2]), number(ARGV[a + 3]), ARGV[a + 4]
+  local fields, limits = {}, {}
+  for i = 1, m do
+    fields[i] = 'm:' .. ARGV[a + 4 + i]
+    limits[i] = string.byte(kinds, i) == 76 and number(ARGV[a + 4 + m + i])
+  end
+  local k = number(ARGV[a + 5 + 2 * m])
+  local at = a + 5 + 2 * m
+  a = at + k * m + 1
+  local ttl = expires - now + grace
+  if ttl < 1 then
+    ttl = 1
+  end
+
+  local s = state(c, fields)
+  -- Amounts repeat within a group, and equal Lua strings are one object: parse each distinct amount once.
+  local v, applied, texts, amounts = {}, false, {}, {}
+  for i = 1, m do
+    v[i] = s.vals[fields[i]]
+  end
+  for _ = 1, k do
+    if (not s.x or s.x <= now) and (not s.wiped or s.x) then
+      -- Expired or absent, as try_add.lua sees it: wiped (DEL at the end), counting from zero.
+      s.del, s.wiped, s.x, s.renew, s.ttl = true, true, nil, nil, 0
       s.dirty, s.nd = {}, 0
       for f in pairs(s.vals) do
         s.vals[f] = 0
       end
+      for i = 1, m do
+        v[i] = 0
+      end
+      applied = false
     end
-  end
 
-  -- Not handled when a value would reach 2^53; else refused at the first limited meter without room (used > cap).
-  local status = s.big and 3 or 1
-  local refused = -1
-  for i = 1, n do
-    local used = s.vals['m:' .. ARGV[a + 3 * i - 2]]
-    if used < 0 or used + tonumber(ARGV[a + 3 * i - 1]) >= exact then
-      status = 3
-    elseif refused < 0 and used > tonumber(ARGV[a + 3 * i]) and string.byte(kinds, i) == 76 then
-      refused = i - 1
-    end
-  end
-  if status == 1 and refused >= 0 then
-    status = 0
-  end
-
-  local head = o + 1
-  out[head] = status
-  out[head + 1] = refused
-  o = head + 1 + n
-  if status == 3 then
-    s.big = true
-    for i = 1, n do
-      out[head + 1 + i] = 0
-    end
-  elseif status == 0 then
-    for i = 1, n do
-      out[head + 1 + i] = s.vals['m:' .. ARGV[a + 3 * i - 2]]
-    end
-  else
-    for i = 1, n do
-      local f = 'm:' .. ARGV[a + 3 * i - 2]
-      local after = s.vals[f] + tonumber(ARGV[a + 3 * i - 1])
-      s.vals[f] = after
-      out[head + 1 + i] = after
-      if not s.dirty[f] then
-        s.dirty[f] = true
-        s.nd = s.nd + 1
-        s.dirty[s.nd] = f
+    local status, refused = s.big and 3 or 1, -1
+    for i = 1, m do
+      local text = ARGV[at + i]
+      if text ~= texts[i] then
+        texts[i], amounts[i] = text, tonumber(text)
+      end
+      local used, amount = v[i], amounts[i]
+      local need = used + (amount > 0 and amount or 1)
+      if used < 0 or need >= exact then
+        status = 3
+      elseif refused < 0 and limits[i] and need > limits[i] then
+        refused = i - 1
       end
     end
-    if not s.x or s.x < expires then
-      s.x = expires
-      s.renew = true
-      if ttl > s.ttl then
-        s.ttl = ttl
+    if status == 1 and refused >= 0 then
+      status = 0
+    end
+
+    out[o + 1] = status + 4 * (refused + 1)
+    if status == 1 then
+      for i = 1, m do
+        v[i] = v[i] + amounts[i]
+        out[o + 1 + i] = v[i]
+      end
+      applied = true
+      if not s.x or s.x < expires then
+        s.x, s.renew = expires, true
+        if ttl > s.ttl then
+          s.ttl = ttl
+        end
+      end
+    else
+      if status == 3 then
+        s.big = true
+      end
+      for i = 1, m do
+        out[o + 1 + i] = status == 0 and v[i] or 0
       end
     end
+    o = o + 1 + m
+    at = at + m
   end
-  a = a + 3 * n + 1
+
+  for i = 1, m do
+    local f = fields[i]
+    s.vals[f] = v[i]
+    if applied and not s.dirty[f] then
+      s.dirty[f] = true
+      s.nd = s.nd + 1
+      s.dirty[s.nd] = f
+    end
+  end
 end
 
 for _, s in ipairs(order) do

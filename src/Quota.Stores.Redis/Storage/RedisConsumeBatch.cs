@@ -9,33 +9,106 @@ internal static class RedisConsumeBatch
     public const int NotHandled = 3;
 
     /// <summary>
-    /// Builds the arguments: each distinct counter's key pair once in <c>KEYS</c>, then the TTL grace and, per add,
-    /// its counter's number followed by its try_add.lua arguments.
+    /// Builds the arguments: each distinct counter's key pair once in <c>KEYS</c>; in <c>ARGV</c> the TTL grace, then
+    /// the adds in groups that share a counter, meters, limits, "now" and expiry, so each add costs the script only
+    /// its amounts. Adds are regrouped, which is safe: they are concurrent calls, so any order is one they could have
+    /// reached Redis in.
     /// </summary>
-    public static (RedisKey[] Keys, RedisValue[] Args) Arguments(List<RedisPendingConsume> batch, long graceMilliseconds)
+    /// <returns>The keys, the arguments, and the adds in the order the script answers them.</returns>
+    public static (RedisKey[] Keys, RedisValue[] Args, List<RedisPendingConsume> Ordered) Arguments(List<RedisPendingConsume> batch, long graceMilliseconds)
     {
         var numbers = new Dictionary<QuotaCounterKey, int>();
+        var counters = new List<RedisCounterKeys>();
+        var groups = new List<(int Counter, List<RedisPendingConsume> Adds)>();
         var length = 1;
         foreach (var consume in batch)
         {
-            numbers.TryAdd(consume.Counter, numbers.Count + 1);
-            length += 1 + consume.Args.Length;
+            if (!numbers.TryGetValue(consume.Counter, out var number))
+            {
+                counters.Add(consume.Keys);
+                number = counters.Count;
+                numbers.Add(consume.Counter, number);
+            }
+
+            var group = groups.Count - 1;
+            while (group >= 0 && !(groups[group].Counter == number && SameShape(groups[group].Adds[0], consume)))
+            {
+                group--;
+            }
+
+            if (group < 0)
+            {
+                groups.Add((number, [consume]));
+                length += 6 + (2 * consume.Deltas.Length);
+            }
+            else
+            {
+                groups[group].Adds.Add(consume);
+            }
+
+            length += consume.Deltas.Length;
         }
 
-        var keys = new RedisKey[2 * numbers.Count];
-        var args = new RedisValue[length];
-        args[0] = graceMilliseconds;
-        var at = 1;
-        foreach (var consume in batch)
+        var keys = new RedisKey[2 * counters.Count];
+        for (var i = 0; i < counters.Count; i++)
         {
-            var number = numbers[consume.Counter];
-            keys[(2 * number) - 2] = consume.Keys.Keys[0];
-            keys[(2 * number) - 1] = consume.Keys.Keys[1];
-            args[at++] = number;
-            consume.Args.CopyTo(args, at);
-            at += consume.Args.Length;
+            keys[2 * i] = counters[i].Keys[0];
+            keys[(2 * i) + 1] = counters[i].Keys[1];
         }
 
-        return (keys, args);
+        var args = new RedisValue[length];
+        var ordered = new List<RedisPendingConsume>(batch.Count);
+        var at = 0;
+        args[at++] = graceMilliseconds;
+        foreach (var (counter, adds) in groups)
+        {
+            var first = adds[0];
+            var deltas = first.Deltas;
+            args[at++] = counter;
+            args[at++] = deltas.Length;
+            args[at++] = first.Now;
+            args[at++] = first.ExpiresAt;
+            args[at++] = first.Kinds;
+            foreach (var delta in deltas)
+            {
+                args[at++] = delta.Meter;
+            }
+
+            foreach (var delta in deltas)
+            {
+                args[at++] = delta.Limit ?? 0;
+            }
+
+            args[at++] = adds.Count;
+            foreach (var add in adds)
+            {
+                foreach (var delta in add.Deltas)
+                {
+                    args[at++] = delta.Amount;
+                }
+
+                ordered.Add(add);
+            }
+        }
+
+        return (keys, args, ordered);
+    }
+
+    private static bool SameShape(RedisPendingConsume a, RedisPendingConsume b)
+    {
+        if (a.Now != b.Now || a.ExpiresAt != b.ExpiresAt || a.Deltas.Length != b.Deltas.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Deltas.Length; i++)
+        {
+            if (!string.Equals(a.Deltas[i].Meter, b.Deltas[i].Meter, StringComparison.Ordinal) || a.Deltas[i].Limit != b.Deltas[i].Limit)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

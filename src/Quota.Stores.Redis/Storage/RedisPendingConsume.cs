@@ -1,5 +1,4 @@
 using System.Threading.Tasks.Sources;
-using StackExchange.Redis;
 
 namespace Quota.Stores.Redis;
 
@@ -18,12 +17,14 @@ internal sealed class RedisPendingConsume : IValueTaskSource<QuotaStoreResult>
     private int _state;
     private int _completed;
 
-    public RedisPendingConsume(QuotaCounterKey counter, RedisCounterKeys keys, RedisValue[] args, long queuedAt)
+    public RedisPendingConsume(QuotaCounterKey counter, RedisCounterKeys keys, QuotaMeterDelta[] deltas, string kinds, long now, long expiresAt)
     {
         Counter = counter;
         Keys = keys;
-        Args = args;
-        QueuedAt = queuedAt;
+        Deltas = deltas;
+        Kinds = kinds;
+        Now = now;
+        ExpiresAt = expiresAt;
     }
 
     /// <summary>Gets the counter added to.</summary>
@@ -32,14 +33,20 @@ internal sealed class RedisPendingConsume : IValueTaskSource<QuotaStoreResult>
     /// <summary>Gets the counter's keys and slot.</summary>
     public RedisCounterKeys Keys { get; }
 
-    /// <summary>Gets the add's arguments in try_add.lua's layout (now, expiresAt, TTL, kinds, then a triple per meter).</summary>
-    public RedisValue[] Args { get; }
+    /// <summary>Gets the add's meters, amounts and limits: the store's own copy, not the caller's memory.</summary>
+    public QuotaMeterDelta[] Deltas { get; }
 
-    /// <summary>Gets how many meters the add carries.</summary>
-    public int MeterCount => (Args.Length - 4) / 3;
+    /// <summary>Gets the add's kinds argument (see <see cref="RedisMeterKinds"/>).</summary>
+    public string Kinds { get; }
 
-    /// <summary>Gets the <see cref="System.Diagnostics.Stopwatch"/> timestamp of when the add was queued.</summary>
-    public long QueuedAt { get; }
+    /// <summary>Gets "now" of the add in unix ms, read from the clock when it was called.</summary>
+    public long Now { get; }
+
+    /// <summary>Gets the counter's expiry in unix ms.</summary>
+    public long ExpiresAt { get; }
+
+    /// <summary>Gets or sets the <see cref="System.Diagnostics.Stopwatch"/> timestamp of when the add was queued.</summary>
+    public long QueuedAt { get; set; }
 
     /// <summary>Gets the caller's result.</summary>
     public ValueTask<QuotaStoreResult> Result => new(this, _core.Version);

@@ -21,19 +21,25 @@ public sealed partial class RedisQuotaStore
     private readonly RedisConsumeLane _lane = new();
     private readonly ConcurrentDictionary<int, RedisConsumeLane> _slotLanes = new();
     private int _topology;
+    private long _batches;
+    private long _batchedAdds;
+
+    /// <summary>Gets how many batch scripts (of two adds or more) the store has sent; for tests and diagnostics.</summary>
+    internal long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Gets how many adds went in batch scripts.</summary>
+    internal long BatchedAdds => Interlocked.Read(ref _batchedAdds);
 
     /// <summary>
     /// Sends the add at once when its lane has room in flight, else queues it for the next batch of the lane: one
     /// script for every add that queued while earlier calls were in flight.
     /// </summary>
-    private ValueTask<QuotaStoreResult> SubmitAsync(QuotaCounterKey counter, RedisValue[] args, CancellationToken cancellationToken)
+    private ValueTask<QuotaStoreResult> SubmitAsync(RedisPendingConsume consume, CancellationToken cancellationToken)
     {
         RedisConsumeLane? lane;
-        RedisCounterKeys keys;
         try
         {
-            keys = _counterKeys.Get(counter);
-            lane = Database() is null ? null : LaneOf(keys);
+            lane = Database() is null ? null : LaneOf(consume.Keys);
         }
         catch (Exception ex) when (ex is QuotaStoreException or ObjectDisposedException)
         {
@@ -42,40 +48,34 @@ public sealed partial class RedisQuotaStore
 
         if (lane is null)
         {
-            return TryAddCoreAsync(counter, keys.Keys, args, cancellationToken);
+            return TryAddCoreAsync(consume, cancellationToken);
         }
 
-        RedisPendingConsume consume;
         lock (lane.Gate)
         {
             if (lane.InFlight < MaxInFlight && lane.Queue.Count == 0)
             {
                 lane.InFlight++;
-                consume = null!;
             }
             else
             {
                 // Watched before it is queued, so no batch can answer it first. A token cancelled already fails it here.
-                consume = new RedisPendingConsume(counter, keys, args, Stopwatch.GetTimestamp());
+                consume.QueuedAt = Stopwatch.GetTimestamp();
                 consume.Watch(cancellationToken);
                 lane.Queue.Add(consume);
+                return consume.Result;
             }
         }
 
-        if (consume is null)
-        {
-            return SendAloneAsync(lane, counter, keys.Keys, args, cancellationToken);
-        }
-
-        return consume.Result;
+        return SendAloneAsync(lane, consume, cancellationToken);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<QuotaStoreResult> SendAloneAsync(RedisConsumeLane lane, QuotaCounterKey counter, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    private async ValueTask<QuotaStoreResult> SendAloneAsync(RedisConsumeLane lane, RedisPendingConsume consume, CancellationToken cancellationToken)
     {
         try
         {
-            return await TryAddCoreAsync(counter, keys, args, cancellationToken).ConfigureAwait(false);
+            return await TryAddCoreAsync(consume, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -190,18 +190,22 @@ public sealed partial class RedisQuotaStore
     private async Task SendBatchAsync(RedisConsumeLane lane, List<RedisPendingConsume> batch)
     {
         RedisResult[] reply;
+        var single = batch.Count == 1;
         try
         {
             // The oldest add's caller has waited longest: the batch gets what is left of its OperationTimeout.
             var timeout = Remaining(batch[0]);
-            if (batch.Count == 1)
+            if (single)
             {
-                var single = batch[0];
-                reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, single.Keys.Keys, single.Args, timeout, CancellationToken.None).ConfigureAwait(false))!;
+                reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, batch[0].Keys.Keys, TryAddArguments(batch[0]), timeout, CancellationToken.None).ConfigureAwait(false))!;
             }
             else
             {
-                var (keys, args) = RedisConsumeBatch.Arguments(batch, _graceMilliseconds);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _batchedAdds, batch.Count);
+
+                // The script answers in the order it was given the adds: grouped by counter and shape.
+                (var keys, var args, batch) = RedisConsumeBatch.Arguments(batch, _graceMilliseconds);
                 reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAddBatch, keys, args, timeout, CancellationToken.None).ConfigureAwait(false))!;
             }
         }
@@ -217,39 +221,47 @@ public sealed partial class RedisQuotaStore
         }
 
         Release(lane);
-        Answer(batch, reply);
-    }
+        if (single)
+        {
+            Answer(batch[0], reply, 0, combined: false);
+            return;
+        }
 
-    /// <summary>Answers each add of a batch from the script's reply; a reply that cannot be read fails those not answered.</summary>
-    private void Answer(List<RedisPendingConsume> batch, RedisResult[] reply)
-    {
         var offset = 0;
         foreach (var consume in batch)
         {
-            try
-            {
-                var status = (int)reply[offset];
-                var count = consume.MeterCount;
-                if (status == RedisConsumeBatch.NotHandled)
-                {
-                    // A value near 2^53: try_add.lua counts such values exactly.
-                    _ = SendAgainAsync(consume);
-                }
-                else if (status == Overflowed)
-                {
-                    consume.SetException(TryAddOverflow(consume.Counter, consume.Args, (int)reply[offset + 1]));
-                }
-                else
-                {
-                    consume.SetResult(new QuotaStoreResult(status == Applied, (int)reply[offset + 1], Values(reply, offset + 2, count)));
-                }
+            Answer(consume, reply, offset, combined: true);
+            offset += 1 + consume.Deltas.Length;
+        }
+    }
 
-                offset += 2 + count;
-            }
-            catch (Exception ex) when (ex is InvalidCastException or IndexOutOfRangeException)
+    /// <summary>
+    /// Answers an add from its part of a reply: try_add.lua's status, index, values; or, <paramref name="combined"/>,
+    /// try_add_batch.lua's status + 4 * (index + 1), values. A reply that cannot be read fails the add.
+    /// </summary>
+    private void Answer(RedisPendingConsume consume, RedisResult[] reply, int offset, bool combined)
+    {
+        try
+        {
+            var code = (int)reply[offset];
+            var (status, index, values) = combined ? (code & 3, (code >> 2) - 1, offset + 1) : (code, (int)reply[offset + 1], offset + 2);
+            if (status == RedisConsumeBatch.NotHandled)
             {
-                consume.SetException(new QuotaStoreException($"The Redis quota store could not read the reply of script 'try_add_batch' for {batch.Count} adds: {ex.Message}", ex));
+                // A value near 2^53: try_add.lua counts such values exactly.
+                _ = SendAgainAsync(consume);
             }
+            else if (status == Overflowed)
+            {
+                consume.SetException(Overflow(consume.Counter, consume.Deltas[index]));
+            }
+            else
+            {
+                consume.SetResult(new QuotaStoreResult(status == Applied, index, Values(reply, values, consume.Deltas.Length)));
+            }
+        }
+        catch (Exception ex) when (ex is InvalidCastException or IndexOutOfRangeException)
+        {
+            consume.SetException(new QuotaStoreException($"The Redis quota store could not read a reply of Redis to a conditional add: {ex.Message}", ex));
         }
     }
 
@@ -258,15 +270,8 @@ public sealed partial class RedisQuotaStore
     {
         try
         {
-            var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, consume.Keys.Keys, consume.Args, Remaining(consume), CancellationToken.None).ConfigureAwait(false))!;
-            var status = (int)reply[0];
-            if (status == Overflowed)
-            {
-                consume.SetException(TryAddOverflow(consume.Counter, consume.Args, (int)reply[1]));
-                return;
-            }
-
-            consume.SetResult(new QuotaStoreResult(status == Applied, (int)reply[1], Values(reply, 2, consume.MeterCount)));
+            var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, consume.Keys.Keys, TryAddArguments(consume), Remaining(consume), CancellationToken.None).ConfigureAwait(false))!;
+            Answer(consume, reply, 0, combined: false);
         }
         catch (Exception ex)
         {

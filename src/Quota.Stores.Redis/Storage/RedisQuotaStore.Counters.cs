@@ -18,21 +18,10 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter, deltas.Span);
         cancellationToken.ThrowIfCancellationRequested();
-        var span = deltas.Span;
 
-        // ARGV: now, expiresAt, ttl, kinds, then name, amount, cap per meter (see try_add.lua).
-        var args = new RedisValue[4 + (3 * span.Length)];
-        ExpiryArguments(args, expiresAt);
-        args[3] = RedisMeterKinds.Of(span);
-        for (var i = 0; i < span.Length; i++)
-        {
-            var delta = span[i];
-            args[4 + (3 * i)] = delta.Meter;
-            args[5 + (3 * i)] = delta.Amount;
-            args[6 + (3 * i)] = delta.Limit is { } limit ? limit - Math.Max(delta.Amount, 1) : long.MaxValue - delta.Amount;
-        }
-
-        return SubmitAsync(counter, args, cancellationToken);
+        // The store's own copy of the deltas: a queued add is read when its batch is sent, after the caller may have gone.
+        var consume = new RedisPendingConsume(counter, _counterKeys.Get(counter), deltas.ToArray(), RedisMeterKinds.Of(deltas.Span), NowMilliseconds(), expiresAt.ToUnixTimeMilliseconds());
+        return SubmitAsync(consume, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -112,17 +101,37 @@ public sealed partial class RedisQuotaStore
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<QuotaStoreResult> TryAddCoreAsync(QuotaCounterKey counter, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    private async ValueTask<QuotaStoreResult> TryAddCoreAsync(RedisPendingConsume consume, CancellationToken cancellationToken)
     {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, keys, args, cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, consume.Keys.Keys, TryAddArguments(consume), cancellationToken).ConfigureAwait(false))!;
         var status = (int)reply[0];
         var index = (int)reply[1];
         if (status == Overflowed)
         {
-            throw TryAddOverflow(counter, args, index);
+            throw Overflow(consume.Counter, consume.Deltas[index]);
         }
 
         return new QuotaStoreResult(status == Applied, index, Values(reply, 2, reply.Length - 2));
+    }
+
+    /// <summary>ARGV of try_add.lua: now, expiresAt, TTL, kinds, then name, amount, cap per meter.</summary>
+    private RedisValue[] TryAddArguments(RedisPendingConsume consume)
+    {
+        var deltas = consume.Deltas;
+        var args = new RedisValue[4 + (3 * deltas.Length)];
+        args[0] = consume.Now;
+        args[1] = consume.ExpiresAt;
+        args[2] = Math.Max(1, consume.ExpiresAt - consume.Now + _graceMilliseconds);
+        args[3] = consume.Kinds;
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            var delta = deltas[i];
+            args[4 + (3 * i)] = delta.Meter;
+            args[5 + (3 * i)] = delta.Amount;
+            args[6 + (3 * i)] = delta.Limit is { } limit ? limit - Math.Max(delta.Amount, 1) : long.MaxValue - delta.Amount;
+        }
+
+        return args;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -173,10 +182,6 @@ public sealed partial class RedisQuotaStore
 
         return new QuotaCounterValues(values);
     }
-
-    /// <summary>The overflow of meter <paramref name="index"/> of an add with try_add.lua's arguments (a triple per meter from ARGV[5]).</summary>
-    private static OverflowException TryAddOverflow(QuotaCounterKey counter, RedisValue[] args, int index)
-        => Overflow(counter, new QuotaMeterDelta((string)args[4 + (3 * index)]!, (long)args[5 + (3 * index)]));
 
     private static OverflowException Overflow(QuotaCounterKey counter, QuotaMeterDelta delta)
         => new(string.Create(CultureInfo.InvariantCulture, $"Adding {delta.Amount} to meter '{delta.Meter}' of policy '{counter.Policy}' would pass {long.MaxValue}; nothing was added. Record such amounts in a coarser unit."));
