@@ -33,24 +33,29 @@ local function number(text)
   return value
 end
 
-local function load(s, fields)
-  local stored = redis.call('HMGET', s.key, unpack(fields))
-  for i = 1, #fields do
-    local value = tonumber(stored[i] or '0')
-    s.vals[fields[i]] = value < exact and value or -1
+-- Scratch tables, reused by every group (a group reads only its first m entries): building tables costs server time.
+local fields, limits, v, texts, amounts, names = {}, {}, {}, {}, {}, {}
+
+-- Reads fields names[from..to] of counter s into s.vals (-1 for a value past 2^53); returns the HMGET reply.
+local function load(s, from, to)
+  local stored = redis.call('HMGET', s.key, unpack(names, from, to))
+  for i = from, to do
+    local value = tonumber(stored[i - from + 1] or '0')
+    s.vals[names[i]] = value < exact and value or -1
   end
   return stored
 end
 
-local function state(c, fields)
+-- The state of counter c with the group's m meter fields known: read once per batch, then kept here.
+local function state(c, m)
   local s = states[c]
   if not s then
     s = { key = KEYS[2 * c - 1], ids = KEYS[2 * c], vals = {}, dirty = {}, nd = 0, ttl = 0 }
-    local names = { 'x' }
-    for i = 1, #fields do
+    names[1] = 'x'
+    for i = 1, m do
       names[i + 1] = fields[i]
     end
-    local stored = load(s, names)
+    local stored = load(s, 1, m + 1)
     s.vals.x = nil
     s.x = tonumber(stored[1])
     states[c] = s
@@ -58,20 +63,20 @@ local function state(c, fields)
     return s
   end
   -- Meters this counter has not seen yet in the batch: read them, or zero when the batch wiped the counter.
-  local missing
-  for i = 1, #fields do
+  local missing = 0
+  for i = 1, m do
     local f = fields[i]
     if s.vals[f] == nil then
       if s.wiped then
         s.vals[f] = 0
       else
-        missing = missing or {}
-        missing[#missing + 1] = f
+        missing = missing + 1
+        names[missing] = f
       end
     end
   end
-  if missing then
-    load(s, missing)
+  if missing > 0 then
+    load(s, 1, missing)
   end
   return s
 end
@@ -79,32 +84,32 @@ end
 local a, nargs = 2, #ARGV
 while a <= nargs do
   local c, m, now, expires, kinds = number(ARGV[a]), number(ARGV[a + 1]), number(ARGV[a + 2]), number(ARGV[a + 3]), ARGV[a + 4]
-  local fields, limits = {}, {}
   for i = 1, m do
     fields[i] = 'm:' .. ARGV[a + 4 + i]
     limits[i] = string.byte(kinds, i) == 76 and number(ARGV[a + 4 + m + i])
+    texts[i] = nil
   end
-  local k = number(ARGV[a + 5 + 2 * m])
   local at = a + 5 + 2 * m
+  local k = number(ARGV[at])
   a = at + k * m + 1
   local ttl = expires - now + grace
   if ttl < 1 then
     ttl = 1
   end
 
-  local s = state(c, fields)
-  -- Amounts repeat within a group, and equal Lua strings are one object: parse each distinct amount once.
-  local v, applied, texts, amounts = {}, false, {}, {}
+  local s = state(c, m)
+  local vals = s.vals
+  local applied = false
   for i = 1, m do
-    v[i] = s.vals[fields[i]]
+    v[i] = vals[fields[i]]
   end
   for _ = 1, k do
     if (not s.x or s.x <= now) and (not s.wiped or s.x) then
       -- Expired or absent, as try_add.lua sees it: wiped (DEL at the end), counting from zero.
       s.del, s.wiped, s.x, s.renew, s.ttl = true, true, nil, nil, 0
       s.dirty, s.nd = {}, 0
-      for f in pairs(s.vals) do
-        s.vals[f] = 0
+      for f in pairs(vals) do
+        vals[f] = 0
       end
       for i = 1, m do
         v[i] = 0
@@ -112,6 +117,7 @@ while a <= nargs do
       applied = false
     end
 
+    -- Amounts repeat within a group, and equal Lua strings are one object: each distinct text is parsed once.
     local status, refused = s.big and 3 or 1, -1
     for i = 1, m do
       local text = ARGV[at + i]
@@ -155,22 +161,24 @@ while a <= nargs do
     at = at + m
   end
 
+  local dirty = s.dirty
   for i = 1, m do
     local f = fields[i]
-    s.vals[f] = v[i]
-    if applied and not s.dirty[f] then
-      s.dirty[f] = true
+    vals[f] = v[i]
+    if applied and not dirty[f] then
+      dirty[f] = true
       s.nd = s.nd + 1
-      s.dirty[s.nd] = f
+      dirty[s.nd] = f
     end
   end
 end
 
+local writes = {}
 for _, s in ipairs(order) do
   if s.del then
     redis.call('DEL', s.key, s.ids)
   end
-  local writes, w = {}, 0
+  local w = 0
   for i = 1, s.nd do
     local f = s.dirty[i]
     writes[w + 1] = f
@@ -183,7 +191,7 @@ for _, s in ipairs(order) do
     w = w + 2
   end
   if w > 0 then
-    redis.call('HSET', s.key, unpack(writes))
+    redis.call('HSET', s.key, unpack(writes, 1, w))
   end
   if s.renew then
     if redis.call('PTTL', s.key) < s.ttl then
