@@ -26,6 +26,11 @@ internal sealed class QuotaOptionsValidator : IValidateOptions<QuotaOptions>
             errors.Add($"Quota:MaxCachedSubjects is {options.MaxCachedSubjects}. Write a positive number, e.g. 100000.");
         }
 
+        if (options.ClockReadInterval < TimeSpan.Zero || options.ClockReadInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"Quota:ClockReadInterval is {options.ClockReadInterval}. Write a time from '00:00:00' (read the clock on every call) to '00:01:00', e.g. '00:00:01'.");
+        }
+
         foreach (var (policyName, policy) in options.Policies)
         {
             var where = $"Quota policy '{policyName}'";

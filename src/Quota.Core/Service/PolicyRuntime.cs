@@ -19,6 +19,7 @@ internal sealed class PolicyRuntime
         _retention = retention;
         _maxSubjects = maxSubjects;
         DefaultDeltas = QuotaDeltas.Build(policy.Allowances, amounts: null);
+        InMemoryFastPath = policy.Enforcement == QuotaEnforcement.Enforce && policy.SubjectProvider is null;
         if (policy.AnchorMode == QuotaAnchorMode.Calendar)
         {
             CalendarAnchor = CalendarAnchors.For(policy.Period, policy.Zone);
@@ -29,18 +30,39 @@ internal sealed class PolicyRuntime
 
     public string Name => Policy.Name;
 
+    /// <summary>Gets or sets the string instance a caller last named this policy with (see <c>QuotaService.Runtime</c>).</summary>
+    public string? LastName { get; set; }
+
     /// <summary>Gets the deltas of the default consume (<c>requests += 1</c>, other limited meters carried at 0) under the policy's own allowances.</summary>
     public QuotaMeterDelta[] DefaultDeltas { get; }
 
     public Instant? CalendarAnchor { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether a default consume may take the in-memory fast path: enforced (a shadow policy
+    /// records unconditionally) and without a subject provider (whose subjects count under another key).
+    /// </summary>
+    public bool InMemoryFastPath { get; }
+
     /// <summary>Returns the cycle containing <paramref name="now"/>, reusing the cached one while it is current.</summary>
-    public CycleBox CycleAt(ref CycleBox? cache, Instant anchor, Instant now)
+    /// <param name="cache">Where the cycle is cached.</param>
+    /// <param name="anchor">The subject's anchor.</param>
+    /// <param name="now">The current instant.</param>
+    /// <param name="estimated">
+    /// Whether <paramref name="now"/> was extrapolated (see <see cref="QuotaTimeSource"/>): it is then trusted only safely
+    /// inside the cached cycle, and <see langword="null"/> asks the caller for an exact reading.
+    /// </param>
+    public CycleBox? CycleAt(ref CycleBox? cache, Instant anchor, Instant now, bool estimated)
     {
         var box = Volatile.Read(ref cache);
-        if (box is not null && box.Anchor == anchor && box.Cycle.Contains(now))
+        if (box is not null && box.Anchor == anchor && (estimated ? QuotaTimeSource.SafelyInside(box.Cycle, now) : box.Cycle.Contains(now)))
         {
             return box;
+        }
+
+        if (estimated)
+        {
+            return null;
         }
 
         box = NewCycle(anchor, now);
@@ -52,7 +74,10 @@ internal sealed class PolicyRuntime
     public CycleBox NewCycle(Instant anchor, Instant now)
         => new(anchor, QuotaCycle.Containing(anchor, Policy.Period, now, Policy.Zone), _retention);
 
-    public CycleBox SharedCycleAt(Instant anchor, Instant now) => CycleAt(ref _sharedCycle, anchor, now);
+    public CycleBox? SharedCycleAt(Instant anchor, Instant now, bool estimated) => CycleAt(ref _sharedCycle, anchor, now, estimated);
+
+    /// <summary>Finds a remembered subject, whatever its validity (see <see cref="SubjectEntry.ValidUntilTicks"/>).</summary>
+    public bool TryGetSubject(string key, out SubjectEntry entry) => _subjects.TryGetValue(key, out entry!);
 
     public bool TryGetSubject(string key, Instant now, out SubjectEntry entry)
     {
@@ -81,11 +106,28 @@ internal sealed class PolicyRuntime
 /// <summary>An immutable cycle for one anchor, with the expiry its counter gets; cached while the cycle is current.</summary>
 internal sealed class CycleBox(Instant anchor, QuotaCycle cycle, Duration retention)
 {
+    private static readonly long MarginTicks = QuotaTimeSource.EdgeMargin.BclCompatibleTicks;
+
+    /// <summary>
+    /// Gets the first time, in Unix ticks, that lies safely inside the cycle: a quarter of a second after its start,
+    /// so that neither an extrapolated reading nor a reading rounded down to ticks can stand for an instant outside it.
+    /// </summary>
+    public long SafeStartTicks { get; } = cycle.Start.ToUnixTimeTicks() + MarginTicks;
+
+    /// <summary>Gets the end, in Unix ticks, of the span that lies safely inside the cycle: a quarter of a second before its end.</summary>
+    public long SafeEndTicks { get; } = cycle.End.ToUnixTimeTicks() - MarginTicks;
+
     public Instant Anchor { get; } = anchor;
 
     public QuotaCycle Cycle { get; } = cycle;
 
     public Instant ExpiresAt { get; } = cycle.End + retention;
+
+    /// <summary>
+    /// Gets or sets the in-memory store's counter for this cycle, cached so a consume skips the store's lookup. Only
+    /// a box that belongs to one subject (never the calendar policy's shared box) caches a counter.
+    /// </summary>
+    public InMemoryQuotaStore.Counter? Counter { get; set; }
 }
 
 /// <summary>What the service knows about one subject of one policy: the key it counts under, its allowances and anchor.</summary>
@@ -102,6 +144,9 @@ internal sealed class SubjectEntry(string key, Instant anchor, IReadOnlyDictiona
     public QuotaMeterDelta[] DefaultDeltas { get; } = defaultDeltas;
 
     public Instant ValidUntil { get; } = validUntil;
+
+    /// <summary>Gets <see cref="ValidUntil"/> in Unix ticks, rounded down.</summary>
+    public long ValidUntilTicks { get; } = validUntil == Instant.MaxValue ? long.MaxValue : validUntil.ToUnixTimeTicks();
 
     public ref CycleBox? Cycle => ref _cycle;
 }

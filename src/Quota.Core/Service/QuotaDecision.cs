@@ -9,7 +9,7 @@ namespace Quota;
 public readonly struct QuotaDecision
 {
     private readonly CycleBox _cycle;
-    private readonly Instant _now;
+    private readonly long _nowTicks;
     private readonly QuotaMeterDelta[] _deltas;
     private readonly QuotaCounterValues _values;
     private readonly int _refusedIndex;
@@ -29,11 +29,25 @@ public readonly struct QuotaDecision
         Policy = policy;
         Key = key;
         _cycle = cycle;
-        _now = now;
+        _nowTicks = now.ToUnixTimeTicks();
         _deltas = deltas;
         _values = values;
         _refusedIndex = refusedIndex;
         Failure = failure;
+    }
+
+    /// <summary>Initializes an allowed or refused decision at a time given in Unix ticks (the in-memory fast path's).</summary>
+    internal QuotaDecision(QuotaOutcome outcome, QuotaPolicy policy, string key, CycleBox cycle, long nowTicks, QuotaMeterDelta[] deltas, QuotaCounterValues values, int refusedIndex)
+    {
+        Outcome = outcome;
+        Policy = policy;
+        Key = key;
+        _cycle = cycle;
+        _nowTicks = nowTicks;
+        _deltas = deltas;
+        _values = values;
+        _refusedIndex = refusedIndex;
+        Failure = null;
     }
 
     /// <summary>Gets how the consume was decided.</summary>
@@ -58,7 +72,7 @@ public readonly struct QuotaDecision
     public Instant NextResetDate => Cycle.End;
 
     /// <summary>Gets the time from the decision until the next reset: what a <c>Retry-After</c> header needs.</summary>
-    public Duration TimeUntilReset => Cycle.TimeUntilReset(_now);
+    public Duration TimeUntilReset => Cycle.TimeUntilReset(Instant.FromUnixTimeTicks(_nowTicks));
 
     /// <summary>Gets the store failure behind <see cref="QuotaOutcome.FailedOpen"/> or <see cref="QuotaOutcome.FailedClosed"/>.</summary>
     public Exception? Failure { get; }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Quota;
 
 internal sealed partial class QuotaService
@@ -32,6 +34,8 @@ internal sealed partial class QuotaService
         return true;
     }
 
+    // Pooled: a store that answers asynchronously (Redis) goes through here on every call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<T> AwaitGuardedAsync<T>(PolicyRuntime runtime, Task<T> task, CancellationToken cancellationToken)
     {
         var timeout = runtime.Policy.StoreTimeout;

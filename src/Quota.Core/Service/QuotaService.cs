@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -9,8 +10,10 @@ internal sealed partial class QuotaService : IQuotaService
 {
     private readonly FrozenDictionary<string, PolicyRuntime> _policies;
     private readonly IQuotaStore _store;
-    private readonly IClock _clock;
+    private readonly InMemoryQuotaStore? _memory;
+    private readonly QuotaTimeSource _time;
     private readonly QuotaMetrics _metrics;
+    private PolicyRuntime? _lastPolicy;
 
     public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics)
     {
@@ -36,7 +39,8 @@ internal sealed partial class QuotaService : IQuotaService
             StringComparer.OrdinalIgnoreCase);
         Policies = _policies.Values.Select(r => r.Policy).ToArray();
         _store = store;
-        _clock = clock;
+        _memory = store as InMemoryQuotaStore;
+        _time = new QuotaTimeSource(clock, value.ClockReadInterval);
         _metrics = metrics;
     }
 
@@ -48,7 +52,9 @@ internal sealed partial class QuotaService : IQuotaService
     {
         var runtime = Runtime(policy);
         StoreArguments.ValidateSubject(runtime.Name, key);
-        return ConsumeCoreAsync(runtime, new QuotaSubject(key), amounts: null, cancellationToken);
+        return _memory is not null && TryConsumeInMemory(runtime, key, cancellationToken, out var decision)
+            ? new ValueTask<QuotaDecision>(decision)
+            : ConsumeCoreAsync(runtime, new QuotaSubject(key), amounts: null, cancellationToken);
     }
 
     public ValueTask<QuotaDecision> TryConsumeAsync(string policy, string key, IReadOnlyDictionary<string, long> amounts, CancellationToken cancellationToken = default)
@@ -61,7 +67,10 @@ internal sealed partial class QuotaService : IQuotaService
     {
         var runtime = Runtime(policy);
         ValidateSubject(runtime, subject);
-        return ConsumeCoreAsync(runtime, subject, amounts, cancellationToken);
+        return amounts is null && subject.Allowances is null && subject.Anchor is null && _memory is not null
+            && TryConsumeInMemory(runtime, subject.Key, cancellationToken, out var decision)
+            ? new ValueTask<QuotaDecision>(decision)
+            : ConsumeCoreAsync(runtime, subject, amounts, cancellationToken);
     }
 
     public async ValueTask<bool> RecordAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long> amounts, string? idempotencyId = null, CancellationToken cancellationToken = default)
@@ -69,7 +78,7 @@ internal sealed partial class QuotaService : IQuotaService
         var runtime = Runtime(policy);
         ValidateSubject(runtime, subject);
         ArgumentNullException.ThrowIfNull(amounts);
-        var now = _clock.GetCurrentInstant();
+        var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: true, cancellationToken).ConfigureAwait(false);
         var deltas = ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);
         var cycle = resolved.Cycle;
@@ -89,7 +98,7 @@ internal sealed partial class QuotaService : IQuotaService
     {
         var runtime = Runtime(policy);
         ValidateSubject(runtime, subject);
-        var now = _clock.GetCurrentInstant();
+        var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
         var deltas = amounts is null
             ? [new QuotaMeterDelta(QuotaDeltas.RequestsMeter, 1)]
@@ -102,7 +111,7 @@ internal sealed partial class QuotaService : IQuotaService
     {
         var runtime = Runtime(policy);
         ValidateSubject(runtime, subject);
-        var now = _clock.GetCurrentInstant();
+        var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
         var meters = await GuardAsync(
             runtime,
@@ -115,42 +124,67 @@ internal sealed partial class QuotaService : IQuotaService
     {
         var runtime = Runtime(policy);
         ValidateSubject(runtime, subject);
-        var now = _clock.GetCurrentInstant();
+        var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
         await GuardAsync(runtime, _store.ResetAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The hot path. When the subject is cached and the store answers synchronously (the in-memory store), the decision
-    /// is made without an async state machine, without allocating, and with one clock read.
+    /// The hot path. When the subject is cached and the store answers synchronously, the decision is made without an
+    /// async state machine and without allocating; on the in-memory store it also skips the store's lookup (the counter
+    /// is cached on the subject's cycle), and with the system clock it usually reads no wall clock (see <see cref="QuotaTimeSource"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private ValueTask<QuotaDecision> ConsumeCoreAsync(PolicyRuntime runtime, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, CancellationToken cancellationToken)
     {
-        var now = _clock.GetCurrentInstant();
-        if (runtime.Policy.Enforcement == QuotaEnforcement.Enforce && TryResolveCached(runtime, subject, now, out var resolved))
+        var now = _time.Now(out var estimated);
+        if (runtime.Policy.Enforcement != QuotaEnforcement.Enforce)
         {
-            var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
-            ValueTask<QuotaStoreResult> call;
-            try
-            {
-                call = _store.TryAddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), deltas, resolved.Box.ExpiresAt, cancellationToken);
-            }
-            catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-            {
-                return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex)));
-            }
-
-            if (call.IsCompletedSuccessfully)
-            {
-                return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, call.Result));
-            }
-
-            return FinishConsumeAsync(runtime, resolved, now, deltas, call, cancellationToken);
+            return ConsumeSlowAsync(runtime, subject, amounts, estimated ? _time.Exact() : now, cancellationToken);
         }
 
-        return ConsumeSlowAsync(runtime, subject, amounts, now, cancellationToken);
+        if (!TryResolveCached(runtime, subject, now, estimated, out var resolved))
+        {
+            // Near a cycle's edge an extrapolated instant is not trusted: read the clock and try again.
+            if (estimated)
+            {
+                now = _time.Exact();
+            }
+
+            if (!estimated || !TryResolveCached(runtime, subject, now, estimated: false, out resolved))
+            {
+                return ConsumeSlowAsync(runtime, subject, amounts, now, cancellationToken);
+            }
+        }
+
+        var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
+        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
+        ValueTask<QuotaStoreResult> call;
+        try
+        {
+            if (_memory is not null && resolved.OwnsBox)
+            {
+                return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, _memory.TryAdd(resolved.Box, counter, deltas, cancellationToken)));
+            }
+
+            call = _store.TryAddAsync(counter, deltas, resolved.Box.ExpiresAt, cancellationToken);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex)));
+        }
+
+        if (call.IsCompletedSuccessfully)
+        {
+            return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, call.Result));
+        }
+
+        return FinishConsumeAsync(runtime, resolved, now, deltas, call, cancellationToken);
     }
 
+    // Not inlined: an async method's state machine lives in its caller's frame, and the hot path's frame would zero it on every call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, CancellationToken cancellationToken)
     {
         try
@@ -164,6 +198,7 @@ internal sealed partial class QuotaService : IQuotaService
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private async ValueTask<QuotaDecision> ConsumeSlowAsync(PolicyRuntime runtime, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, Instant now, CancellationToken cancellationToken)
     {
         var policy = runtime.Policy;
@@ -206,6 +241,12 @@ internal sealed partial class QuotaService : IQuotaService
     }
 
     private QuotaDecision Decide(PolicyRuntime runtime, in Resolved resolved, Instant now, QuotaMeterDelta[] deltas, QuotaStoreResult result)
+        => Decide(runtime, resolved.Key, resolved.Box, now, deltas, result);
+
+    private QuotaDecision Decide(PolicyRuntime runtime, string key, CycleBox box, Instant now, QuotaMeterDelta[] deltas, QuotaStoreResult result)
+        => Decide(runtime, key, box, now.ToUnixTimeTicks(), deltas, result);
+
+    private QuotaDecision Decide(PolicyRuntime runtime, string key, CycleBox box, long nowTicks, QuotaMeterDelta[] deltas, QuotaStoreResult result)
     {
         if (result.Applied)
         {
@@ -216,9 +257,10 @@ internal sealed partial class QuotaService : IQuotaService
             _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[result.RefusedIndex].Meter), new("quota.enforcement", "enforce"));
         }
 
-        return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, runtime.Policy, resolved.Key, resolved.Box, now, deltas, result.Values, result.RefusedIndex);
+        return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, runtime.Policy, key, box, nowTicks, deltas, result.Values, result.RefusedIndex);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private QuotaDecision Failed(PolicyRuntime runtime, string key, CycleBox cycle, Instant now, QuotaStoreException failure)
     {
         var policy = runtime.Policy;
@@ -270,18 +312,42 @@ internal sealed partial class QuotaService : IQuotaService
 
     private PolicyRuntime Runtime(string policy)
     {
-        if (string.IsNullOrEmpty(policy))
+        // Callers usually pass the same string instance (a literal) for a policy: remember the last one by reference.
+        var last = _lastPolicy;
+        if (last is not null && ReferenceEquals(last.LastName, policy))
         {
-            throw new ArgumentException("Pass the policy's name, e.g. \"api-monthly\".", nameof(policy));
+            return last;
         }
 
-        if (_policies.TryGetValue(policy, out var runtime))
+        if (policy is not null && _policies.TryGetValue(policy, out var runtime))
         {
+            // Only a string that names this runtime is ever stored on it, so a racing reader can never get the wrong policy.
+            if (!ReferenceEquals(runtime.LastName, policy))
+            {
+                runtime.LastName = policy;
+            }
+
+            if (!ReferenceEquals(last, runtime))
+            {
+                _lastPolicy = runtime;
+            }
+
             return runtime;
         }
 
+        throw UnknownPolicy(policy);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ArgumentException UnknownPolicy(string? policy)
+    {
+        if (string.IsNullOrEmpty(policy))
+        {
+            return new ArgumentException("Pass the policy's name, e.g. \"api-monthly\".", nameof(policy));
+        }
+
         var known = _policies.Count == 0 ? "none is configured" : "configured: " + string.Join(", ", _policies.Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"));
-        throw new ArgumentException($"No quota policy is named '{policy}' ({known}). Add it with services.AddQuota().AddPolicy(\"{policy}\", …) or under Quota:Policies:{policy} in configuration.", nameof(policy));
+        return new ArgumentException($"No quota policy is named '{policy}' ({known}). Add it with services.AddQuota().AddPolicy(\"{policy}\", …) or under Quota:Policies:{policy} in configuration.", nameof(policy));
     }
 
     private static void ValidateSubject(PolicyRuntime runtime, QuotaSubject subject)

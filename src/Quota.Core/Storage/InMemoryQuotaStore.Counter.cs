@@ -5,7 +5,7 @@ namespace Quota;
 public sealed partial class InMemoryQuotaStore
 {
     /// <summary>One counter's meters. Every member is used under <see cref="Gate"/>.</summary>
-    private sealed class Counter
+    internal sealed class Counter
     {
         private string[] _meters = new string[2];
         private long[] _values = new long[2];

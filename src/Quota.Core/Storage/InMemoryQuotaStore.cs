@@ -20,6 +20,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
     private readonly IClock _clock;
     private readonly Duration _sweepInterval;
     private long _operations;
+    private long _cachedOperations;
     private Instant _lastSweep;
     private int _sweeping;
 
@@ -45,11 +46,58 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
 
     /// <inheritdoc />
     public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
-        => new(Write(counter, deltas, expiresAt, idempotencyId: null, static (entry, deltas, _) => entry.TryAdd(deltas), cancellationToken));
+        => new(Write(counter, deltas, expiresAt, idempotencyId: null, static (entry, deltas, _) => entry.TryAdd(deltas), cancellationToken, out _));
+
+    /// <summary>
+    /// The service's fast path for <see cref="TryAddAsync"/>: adds through the counter cached on a subject's own cycle,
+    /// skipping the lookup, and falls back to the lookup (caching the counter it finds) when none is cached or the cached
+    /// one was removed by a reset or a sweep. The caller passes deltas it built itself, so they are not checked again.
+    /// </summary>
+    internal QuotaStoreResult TryAdd(CycleBox box, QuotaCounterKey counter, QuotaMeterDelta[] deltas, CancellationToken cancellationToken)
+    {
+        if (box.Counter is { } cached)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (TryAdd(cached, deltas, out var added))
+            {
+                return added;
+            }
+        }
+
+        var result = Write(counter, deltas, box.ExpiresAt, idempotencyId: null, static (entry, deltas, _) => entry.TryAdd(deltas), cancellationToken, out var written);
+        box.Counter = written;
+        return result;
+    }
 
     /// <inheritdoc />
     public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
-        => new(Write(counter, deltas, expiresAt, idempotencyId, static (entry, deltas, id) => entry.Add(deltas, id), cancellationToken));
+        => new(Write(counter, deltas, expiresAt, idempotencyId, static (entry, deltas, id) => entry.Add(deltas, id), cancellationToken, out _));
+
+    /// <summary>
+    /// A conditional add to a counter the service cached on a subject's current cycle. The counter's expiry was extended
+    /// to that cycle's when it was cached, so only a removal (a reset, a sweep) can have retired it: then nothing is added
+    /// and the caller looks the counter up again.
+    /// </summary>
+    internal bool TryAdd(Counter counter, QuotaMeterDelta[] deltas, out QuotaStoreResult result)
+    {
+        // Counts towards the sweep without an interlocked add: a lost increment only delays the next sweep check.
+        if ((++_cachedOperations & 1023) == 0)
+        {
+            SweepIfDue();
+        }
+
+        lock (counter.Gate)
+        {
+            if (!counter.Removed)
+            {
+                result = counter.TryAdd(deltas);
+                return true;
+            }
+        }
+
+        result = default;
+        return false;
+    }
 
     /// <inheritdoc />
     public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default)
@@ -128,7 +176,8 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         Instant expiresAt,
         string? idempotencyId,
         Func<Counter, ReadOnlySpan<QuotaMeterDelta>, string?, TResult> write,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        out Counter written)
     {
         StoreArguments.Validate(counter, deltas.Span);
         cancellationToken.ThrowIfCancellationRequested();
@@ -142,6 +191,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
                 if (!entry.Removed)
                 {
                     entry.Renew(_clock, expiresAt);
+                    written = entry;
                     return write(entry, deltas.Span, idempotencyId);
                 }
             }
@@ -191,11 +241,15 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
     /// <summary>Every 1,024 writes, reads the clock and starts a background sweep when one is due.</summary>
     private void CountOperation()
     {
-        if ((Interlocked.Increment(ref _operations) & 1023) != 0)
+        if ((Interlocked.Increment(ref _operations) & 1023) == 0)
         {
-            return;
+            SweepIfDue();
         }
+    }
 
+    /// <summary>Starts a background sweep when the last one is at least a sweep interval old.</summary>
+    private void SweepIfDue()
+    {
         var now = _clock.GetCurrentInstant();
         if (now - _lastSweep >= _sweepInterval && Interlocked.CompareExchange(ref _sweeping, 1, 0) == 0)
         {

@@ -105,6 +105,21 @@ public sealed class AddQuotaTests
         Assert.Contains("Quota policy 'api': Period: 'P0D' is not a positive period", error.Message);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(61)]
+    public void A_clock_read_interval_outside_zero_to_a_minute_is_refused(int seconds)
+    {
+        var services = new ServiceCollection();
+        services.AddQuota().Configure(o => o.ClockReadInterval = TimeSpan.FromSeconds(seconds)).AddPolicy("api", p => p.Period = "monthly");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IQuotaService>());
+
+        Assert.Contains("Quota:ClockReadInterval is", error.Message);
+        Assert.Contains("Write a time from '00:00:00' (read the clock on every call) to '00:01:00'", error.Message);
+    }
+
     [Fact]
     public void A_missing_period_says_it_is_required()
     {

@@ -218,18 +218,8 @@ public sealed class QuotaServiceConsumeTests
     public async Task Concurrent_consumers_never_get_more_than_the_allowance()
     {
         var quota = Monthly(requests: 100);
-        long granted = 0;
 
-        await Parallel.ForEachAsync(Enumerable.Range(0, 64), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (_, ct) =>
-        {
-            for (var i = 0; i < 10; i++)
-            {
-                if ((await quota.TryConsumeAsync("api", "shared", ct)).IsAllowed)
-                {
-                    Interlocked.Increment(ref granted);
-                }
-            }
-        });
+        var granted = await ConsumeConcurrently(quota, "api", "shared", callers: 64, callsEach: 10);
 
         Assert.Equal(100, granted);
         Assert.Equal(100, (await quota.GetUsageAsync("api", "shared")).Meters["requests"]);

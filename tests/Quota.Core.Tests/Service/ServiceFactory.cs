@@ -19,6 +19,24 @@ internal static class ServiceFactory
         return services.BuildServiceProvider().GetRequiredService<IQuotaService>();
     }
 
+    /// <summary>Runs <paramref name="callers"/> concurrent callers, each consuming <paramref name="callsEach"/> times, and counts the grants.</summary>
+    public static async Task<long> ConsumeConcurrently(IQuotaService quota, string policy, string key, int callers, int callsEach)
+    {
+        long granted = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, callers), new ParallelOptions { MaxDegreeOfParallelism = callers }, async (_, ct) =>
+        {
+            for (var i = 0; i < callsEach; i++)
+            {
+                if ((await quota.TryConsumeAsync(policy, key, ct)).IsAllowed)
+                {
+                    Interlocked.Increment(ref granted);
+                }
+            }
+        });
+
+        return granted;
+    }
+
     public static Dictionary<string, long> Amounts(params (string Meter, long Amount)[] amounts)
         => amounts.ToDictionary(a => a.Meter, a => a.Amount);
 }
