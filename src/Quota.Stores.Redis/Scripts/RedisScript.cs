@@ -22,6 +22,9 @@ internal sealed class RedisScript
     /// <summary>Gets the conditional multi-meter add.</summary>
     public static RedisScript TryAdd { get; } = Load("try_add");
 
+    /// <summary>Gets the conditional adds of a batch, applied in order, each all-or-nothing.</summary>
+    public static RedisScript TryAddBatch { get; } = Load("try_add_batch");
+
     /// <summary>Gets the unconditional, idempotent add.</summary>
     public static RedisScript Add { get; } = Load("add");
 

@@ -39,9 +39,16 @@ internal sealed class RedisQuotaKeys
     /// <summary>Returns the counter hash and its idempotency set.</summary>
     public (RedisKey Counter, RedisKey Ids) Counter(QuotaCounterKey counter)
     {
+        var keys = CounterKeys(counter).Keys;
+        return (keys[0], keys[1]);
+    }
+
+    /// <summary>Returns the counter hash and its idempotency set as the scripts take them, with their cluster slot.</summary>
+    public RedisCounterKeys CounterKeys(QuotaCounterKey counter)
+    {
         var tag = Tag(counter.Policy, counter.Key);
         var start = FormatInstant(counter.CycleStart);
-        return (Compose(tag, ":c:", start), Compose(tag, ":ids:", start));
+        return new RedisCounterKeys([Compose(tag, ":c:", start), Compose(tag, ":ids:", start)], RedisHashSlot.Of(tag));
     }
 
     /// <summary>Returns the key of the subject's first-use anchor.</summary>

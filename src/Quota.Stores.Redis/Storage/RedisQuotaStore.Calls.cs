@@ -6,20 +6,24 @@ namespace Quota.Stores.Redis;
 public sealed partial class RedisQuotaStore
 {
     /// <summary>Runs a script by its SHA-1, sending it in full once to a server that does not have it cached.</summary>
+    private ValueTask<RedisResult> EvaluateAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+        => EvaluateAsync(script, keys, args, _timeout, cancellationToken);
+
+    /// <summary>Runs a script by its SHA-1 within <paramref name="timeout"/>, sending it in full once to a server that does not have it cached.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<RedisResult> EvaluateAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    private async ValueTask<RedisResult> EvaluateAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var database = Database() ?? await ConnectedAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await WaitAsync(database.ScriptEvaluateAsync(script.Hash, keys, args), script.Name, cancellationToken).ConfigureAwait(false);
+            return await WaitAsync(database.ScriptEvaluateAsync(script.Hash, keys, args), script.Name, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             // The script did not run. EVAL runs it and caches it on that server (after a restart, SCRIPT FLUSH or
             // failover), so later calls go back to EVALSHA. Routed by key like EVALSHA, so it reaches the right node.
             RedisQuotaStoreLog.ScriptReloaded(_logger, script.Name);
-            return await WaitAsync(database.ScriptEvaluateAsync(script.Text, keys, args), script.Name, cancellationToken).ConfigureAwait(false);
+            return await WaitAsync(database.ScriptEvaluateAsync(script.Text, keys, args), script.Name, timeout, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -66,14 +70,17 @@ public sealed partial class RedisQuotaStore
         return Database() ?? throw new ObjectDisposedException(nameof(RedisQuotaStore));
     }
 
+    private ValueTask<T> WaitAsync<T>(Task<T> task, string operation, CancellationToken cancellationToken)
+        => WaitAsync(task, operation, _timeout, cancellationToken);
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<T> WaitAsync<T>(Task<T> task, string operation, CancellationToken cancellationToken)
+    private async ValueTask<T> WaitAsync<T>(Task<T> task, string operation, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!task.IsCompleted)
         {
             try
             {
-                return await task.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+                return await task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException ex)
             {

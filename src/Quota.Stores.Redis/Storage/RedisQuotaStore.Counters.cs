@@ -18,21 +18,10 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter, deltas.Span);
         cancellationToken.ThrowIfCancellationRequested();
-        var span = deltas.Span;
 
-        // ARGV: now, expiresAt, ttl, kinds, then name, amount, cap per meter (see try_add.lua).
-        var args = new RedisValue[4 + (3 * span.Length)];
-        ExpiryArguments(args, expiresAt);
-        args[3] = RedisMeterKinds.Of(span);
-        for (var i = 0; i < span.Length; i++)
-        {
-            var delta = span[i];
-            args[4 + (3 * i)] = delta.Meter;
-            args[5 + (3 * i)] = delta.Amount;
-            args[6 + (3 * i)] = delta.Limit is { } limit ? limit - Math.Max(delta.Amount, 1) : long.MaxValue - delta.Amount;
-        }
-
-        return TryAddCoreAsync(counter, deltas, args, cancellationToken);
+        // The store's own copy of the deltas: a queued add is read when its batch is sent, after the caller may have gone.
+        var consume = new RedisPendingConsume(counter, _counterKeys.Get(counter), deltas.ToArray(), RedisMeterKinds.Of(deltas.Span), NowMilliseconds(), expiresAt.ToUnixTimeMilliseconds());
+        return SubmitAsync(consume, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -81,7 +70,7 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var key = _counterKeys.Get(counter)[0];
+        var key = _counterKeys.Get(counter).Keys[0];
         var entries = await CommandAsync(db => db.HashGetAllAsync(key), "HGETALL", cancellationToken).ConfigureAwait(false);
         var now = NowMilliseconds();
         var meters = new Dictionary<string, long>(entries.Length, StringComparer.Ordinal);
@@ -107,42 +96,62 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var keys = _counterKeys.Get(counter);
+        var keys = _counterKeys.Get(counter).Keys;
         await CommandAsync(db => db.KeyDeleteAsync(keys), "DEL", cancellationToken).ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<QuotaStoreResult> TryAddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
+    private async ValueTask<QuotaStoreResult> TryAddCoreAsync(RedisPendingConsume consume, CancellationToken cancellationToken)
     {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, consume.Keys.Keys, TryAddArguments(consume), cancellationToken).ConfigureAwait(false))!;
         var status = (int)reply[0];
         var index = (int)reply[1];
         if (status == Overflowed)
         {
-            throw Overflow(counter, deltas.Span[index]);
+            throw Overflow(consume.Counter, consume.Deltas[index]);
         }
 
-        return new QuotaStoreResult(status == Applied, index, Values(reply, 2));
+        return new QuotaStoreResult(status == Applied, index, Values(reply, 2, reply.Length - 2));
+    }
+
+    /// <summary>ARGV of try_add.lua: now, expiresAt, TTL, kinds, then name, amount, cap per meter.</summary>
+    private RedisValue[] TryAddArguments(RedisPendingConsume consume)
+    {
+        var deltas = consume.Deltas;
+        var args = new RedisValue[4 + (3 * deltas.Length)];
+        args[0] = consume.Now;
+        args[1] = consume.ExpiresAt;
+        args[2] = Math.Max(1, consume.ExpiresAt - consume.Now + _graceMilliseconds);
+        args[3] = consume.Kinds;
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            var delta = deltas[i];
+            args[4 + (3 * i)] = delta.Meter;
+            args[5 + (3 * i)] = delta.Amount;
+            args[6 + (3 * i)] = delta.Limit is { } limit ? limit - Math.Max(delta.Amount, 1) : long.MaxValue - delta.Amount;
+        }
+
+        return args;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaAddResult> AddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter).Keys, args, cancellationToken).ConfigureAwait(false))!;
         var status = (int)reply[0];
         if (status == Overflowed)
         {
             throw Overflow(counter, deltas.Span[(int)reply[1]]);
         }
 
-        return new QuotaAddResult(status == Applied, Values(reply, 2));
+        return new QuotaAddResult(status == Applied, Values(reply, 2, reply.Length - 2));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaCounterValues> SubtractCoreAsync(QuotaCounterKey counter, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [_counterKeys.Get(counter)[0]], args, cancellationToken).ConfigureAwait(false))!;
-        return Values(reply, 0);
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [_counterKeys.Get(counter).Keys[0]], args, cancellationToken).ConfigureAwait(false))!;
+        return Values(reply, 0, reply.Length);
     }
 
     /// <summary>Fills ARGV[1..3]: now and the expiry in unix ms (the application's clock), and the physical TTL.</summary>
@@ -157,9 +166,9 @@ public sealed partial class RedisQuotaStore
 
     private long NowMilliseconds() => _clock.GetCurrentInstant().ToUnixTimeMilliseconds();
 
-    private static QuotaCounterValues Values(RedisResult[] reply, int first)
+    /// <summary>Reads <paramref name="count"/> meter values from the reply, starting at <paramref name="first"/>.</summary>
+    private static QuotaCounterValues Values(RedisResult[] reply, int first, int count)
     {
-        var count = reply.Length - first;
         if (count == 1)
         {
             return new QuotaCounterValues((long)reply[first]);

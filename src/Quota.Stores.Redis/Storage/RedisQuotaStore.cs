@@ -7,7 +7,8 @@ namespace Quota.Stores.Redis;
 
 /// <summary>
 /// An <see cref="IQuotaStore"/> on Redis: one quota shared by every application instance, Redis Cluster safe. Each
-/// conditional add, however many meters it carries, is one Lua script and one round trip (<c>EVALSHA</c>).
+/// conditional add, however many meters it carries, is one Lua script and one round trip (<c>EVALSHA</c>); adds that
+/// arrive while others are in flight go together in one batch script, each still all-or-nothing.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,7 +19,8 @@ namespace Quota.Stores.Redis;
 /// <para>
 /// Every call is bounded by <see cref="RedisQuotaStoreOptions.OperationTimeout"/> and fails at once while Redis is
 /// unreachable, so through <c>IQuotaService</c> each policy's failure mode (fail-open or fail-closed) applies instead of
-/// a hang. Counting resumes by itself when Redis is back. A call cancelled after it was sent may still be applied.
+/// a hang. Counting resumes by itself when Redis is back. A call cancelled after it was sent may still be applied; a
+/// conditional add cancelled while it waits for a batch is never sent.
 /// </para>
 /// <para>The key layout is documented in the package's README.</para>
 /// </remarks>

@@ -71,4 +71,56 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
             await store.ResetAsync(counter);
         }
     }
+
+    [Fact]
+    public void The_store_computes_the_same_slot_as_the_cluster()
+    {
+        var keys = new RedisQuotaKeys("quota");
+        var policy = NewPolicy();
+        foreach (var key in Enumerable.Range(0, 500).Select(i => "user-" + i).Concat(HostileKeyPairs.SelectMany(row => new[] { (string)row[0], (string)row[1] })))
+        {
+            var counter = keys.CounterKeys(new QuotaCounterKey(policy, key, Clock.Now));
+            Assert.Equal(cluster.Main.HashSlot(counter.Keys[0]), counter.Slot);
+            Assert.Equal(cluster.Main.HashSlot(counter.Keys[1]), counter.Slot);
+        }
+    }
+
+    [Fact]
+    public async Task Adds_queue_per_slot_one_paused_node_holds_back_only_its_own_slots()
+    {
+        using var store = (RedisQuotaStore)CreateStore(Clock);
+        var policy = NewPolicy();
+        var keys = new RedisQuotaKeys("quota");
+        var database = cluster.Main.GetDatabase();
+        string Node(string key) => database.IdentifyEndpoint(keys.Counter(new QuotaCounterKey(policy, key, Clock.Now)).Counter)!.ToString()!;
+        var held = new QuotaCounterKey(policy, "held", Clock.Now);
+        var free = Enumerable.Range(0, 100).Select(i => "free-" + i).First(key => Node(key) != Node("held"));
+        var filler = held with { CycleStart = Clock.Now - Duration.FromDays(31) };
+        var node = cluster.Nodes.Single(n => n.EndPoint == Node("held"));
+        foreach (var key in new[] { "held", free })
+        {
+            Assert.True((await store.TryAddAsync(new QuotaCounterKey(policy, key, Clock.Now), Deltas(new QuotaMeterDelta("warm-up", 1)), Expiry)).Applied);
+        }
+
+        await node.PauseAsync();
+        Task<QuotaStoreResult>[] calls;
+        try
+        {
+            // Two adds in the slot of "held" (another cycle: other keys, same tag) fill its places in flight, so the
+            // adds on "held" queue; "free" lives on another node, in another lane, and is answered meanwhile.
+            _ = Enumerable.Range(0, 2).Select(_ => store.TryAddAsync(filler, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask()).ToArray();
+            calls = Enumerable.Range(0, 6).Select(_ => store.TryAddAsync(held, Deltas(new QuotaMeterDelta("requests", 1, 4)), Expiry).AsTask()).ToArray();
+            Assert.True((await store.TryAddAsync(new QuotaCounterKey(policy, free, Clock.Now), Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Applied);
+            Assert.DoesNotContain(calls, c => c.IsCompleted);
+        }
+        finally
+        {
+            await node.ResumeAsync();
+        }
+
+        var results = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, store.Batches);
+        Assert.Equal(4, results.Count(r => r.Applied));
+        Assert.Equal(4, (await store.ReadAsync(held))["requests"]);
+    }
 }

@@ -1,0 +1,114 @@
+using StackExchange.Redis;
+
+namespace Quota.Stores.Redis;
+
+/// <summary>The <c>KEYS</c> and <c>ARGV</c> of try_add_batch.lua for a batch of conditional adds.</summary>
+internal static class RedisConsumeBatch
+{
+    /// <summary>The status of an add the batch script left for try_add.lua (a value near 2^53).</summary>
+    public const int NotHandled = 3;
+
+    /// <summary>
+    /// Builds the arguments: each distinct counter's key pair once in <c>KEYS</c>; in <c>ARGV</c> the TTL grace, then
+    /// the adds in groups that share a counter, meters, limits, "now" and expiry, so each add costs the script only
+    /// its amounts. Adds are regrouped, which is safe: they are concurrent calls, so any order is one they could have
+    /// reached Redis in.
+    /// </summary>
+    /// <returns>The keys, the arguments, and the adds in the order the script answers them.</returns>
+    public static (RedisKey[] Keys, RedisValue[] Args, List<RedisPendingConsume> Ordered) Arguments(List<RedisPendingConsume> batch, long graceMilliseconds)
+    {
+        var numbers = new Dictionary<QuotaCounterKey, int>();
+        var counters = new List<RedisCounterKeys>();
+        var groups = new List<(int Counter, List<RedisPendingConsume> Adds)>();
+        var length = 1;
+        foreach (var consume in batch)
+        {
+            if (!numbers.TryGetValue(consume.Counter, out var number))
+            {
+                counters.Add(consume.Keys);
+                number = counters.Count;
+                numbers.Add(consume.Counter, number);
+            }
+
+            var group = groups.Count - 1;
+            while (group >= 0 && !(groups[group].Counter == number && SameShape(groups[group].Adds[0], consume)))
+            {
+                group--;
+            }
+
+            if (group < 0)
+            {
+                groups.Add((number, [consume]));
+                length += 6 + (2 * consume.Deltas.Length);
+            }
+            else
+            {
+                groups[group].Adds.Add(consume);
+            }
+
+            length += consume.Deltas.Length;
+        }
+
+        var keys = new RedisKey[2 * counters.Count];
+        for (var i = 0; i < counters.Count; i++)
+        {
+            keys[2 * i] = counters[i].Keys[0];
+            keys[(2 * i) + 1] = counters[i].Keys[1];
+        }
+
+        var args = new RedisValue[length];
+        var ordered = new List<RedisPendingConsume>(batch.Count);
+        var at = 0;
+        args[at++] = graceMilliseconds;
+        foreach (var (counter, adds) in groups)
+        {
+            var first = adds[0];
+            var deltas = first.Deltas;
+            args[at++] = counter;
+            args[at++] = deltas.Length;
+            args[at++] = first.Now;
+            args[at++] = first.ExpiresAt;
+            args[at++] = first.Kinds;
+            foreach (var delta in deltas)
+            {
+                args[at++] = delta.Meter;
+            }
+
+            foreach (var delta in deltas)
+            {
+                args[at++] = delta.Limit ?? 0;
+            }
+
+            args[at++] = adds.Count;
+            foreach (var add in adds)
+            {
+                foreach (var delta in add.Deltas)
+                {
+                    args[at++] = delta.Amount;
+                }
+
+                ordered.Add(add);
+            }
+        }
+
+        return (keys, args, ordered);
+    }
+
+    private static bool SameShape(RedisPendingConsume a, RedisPendingConsume b)
+    {
+        if (a.Now != b.Now || a.ExpiresAt != b.ExpiresAt || a.Deltas.Length != b.Deltas.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Deltas.Length; i++)
+        {
+            if (!string.Equals(a.Deltas[i].Meter, b.Deltas[i].Meter, StringComparison.Ordinal) || a.Deltas[i].Limit != b.Deltas[i].Limit)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

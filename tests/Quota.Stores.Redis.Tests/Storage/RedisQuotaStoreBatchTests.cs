@@ -1,0 +1,258 @@
+using Quota.Stores.Redis;
+using Quota.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Quota.Tests.Storage;
+
+/// <summary>
+/// Conditional adds that queue behind calls in flight and go to Redis as one batch script. Each test owns its server
+/// and pauses it (SIGSTOP): the first two adds are then in flight and cannot finish, so every later add queues, and
+/// exactly those go in the batch sent when the server resumes.
+/// </summary>
+public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
+{
+    private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(30);
+    private readonly FakeClock _clock = FakeClock.Default();
+    private RedisServer _server = null!;
+    private ConnectionMultiplexer _connection = null!;
+    private RedisQuotaStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await RedisServer.StartAsync();
+        _connection = await Connections.OpenAsync(_server.EndPoint);
+        _store = TestStores.On(_connection, _clock);
+
+        // Connected, and try_add.lua cached: the adds under test meet a ready store.
+        Assert.True((await _store.TryAddAsync(Counter("warm-up"), Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry)).Applied);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.ResumeAsync();
+        _store.Dispose();
+        Connections.Close(_connection);
+        _server.Dispose();
+    }
+
+    private Instant Expiry => _clock.Now + Duration.FromHours(2);
+
+    [Fact]
+    public async Task Queued_adds_share_a_small_allowance_exactly_in_one_batch()
+    {
+        var counter = Counter("small");
+        var results = await WhilePausedAsync(() => Enumerable.Range(0, 12).Select(_ => Add(counter, new QuotaMeterDelta("requests", 1, 5))).ToArray());
+
+        Assert.Equal(1, _store.Batches);
+        Assert.Equal(12, _store.BatchedAdds);
+        var granted = results.Where(r => r.Applied).ToArray();
+        Assert.Equal([1L, 2, 3, 4, 5], granted.Select(r => r.Values[0]).Order());
+        Assert.All(results.Where(r => !r.Applied), r =>
+        {
+            Assert.Equal(0, r.RefusedIndex);
+            Assert.Equal(5, r.Values[0]);
+        });
+        Assert.Equal(5, (await _store.ReadAsync(counter))["requests"]);
+    }
+
+    [Fact]
+    public async Task A_batch_mixes_counters_policies_and_meters_each_all_or_nothing()
+    {
+        var first = Counter("alice");
+        var second = new QuotaCounterKey("other-policy", "alice", _clock.Now);
+        var third = Counter("bob");
+        var results = await WhilePausedAsync(() =>
+        [
+            // first: 3 of 4 fit; a later add on it names another meter, read by the batch on its own.
+            .. Enumerable.Range(0, 4).Select(_ => Add(first, new QuotaMeterDelta("requests", 1, 3))),
+            Add(first, new QuotaMeterDelta("uploads", 4, 4)),
+
+            // second: two meters, one unlimited; the third add would pass the limit of requests, so adds no tokens.
+            .. Enumerable.Range(0, 3).Select(_ => Add(second, new QuotaMeterDelta("requests", 2, 5), new QuotaMeterDelta("tokens", 100))),
+
+            // third: amounts differ from add to add.
+            Add(third, new QuotaMeterDelta("requests", 2, 3)),
+            Add(third, new QuotaMeterDelta("requests", 1, 3)),
+            Add(third, new QuotaMeterDelta("requests", 1, 3)),
+        ]);
+
+        Assert.Equal(1, _store.Batches);
+        Assert.Equal(3, results[..4].Count(r => r.Applied));
+        Assert.True(results[4].Applied);
+        Assert.Equal(4, results[4].Values[0]);
+        Assert.Equal(new Dictionary<string, long> { ["requests"] = 3, ["uploads"] = 4 }, await _store.ReadAsync(first));
+
+        Assert.Equal(2, results[5..8].Count(r => r.Applied));
+        var refused = Assert.Single(results[5..8], r => !r.Applied);
+        Assert.Equal(0, refused.RefusedIndex);
+        Assert.Equal([4L, 200], [refused.Values[0], refused.Values[1]]);
+        Assert.Equal(new Dictionary<string, long> { ["requests"] = 4, ["tokens"] = 200 }, await _store.ReadAsync(second));
+
+        // In the order they were called: 2 fits, 2 + 1 fits, 3 + 1 does not.
+        Assert.Equal([true, true, false], results[8..].Select(r => r.Applied));
+        Assert.Equal(3, (await _store.ReadAsync(third))["requests"]);
+    }
+
+    [Fact]
+    public async Task Many_concurrent_callers_get_exactly_the_allowance_across_batches()
+    {
+        var counter = Counter("crowd");
+        const int callers = 64;
+        const int attempts = 10;
+        long granted = 0;
+        await _server.PauseAsync();
+        var crowd = Parallel.ForEachAsync(Enumerable.Range(0, callers), new ParallelOptions { MaxDegreeOfParallelism = callers }, async (_, _) =>
+        {
+            for (var i = 0; i < attempts; i++)
+            {
+                var result = await _store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 150), new QuotaMeterDelta("tokens", 3, 10_000)), Expiry);
+                if (result.Applied)
+                {
+                    Interlocked.Increment(ref granted);
+                }
+            }
+        });
+        await Task.Delay(200);
+        await _server.ResumeAsync();
+        await crowd.WaitAsync(NoHang);
+
+        Assert.True(_store.Batches > 0);
+        Assert.Equal(150, granted);
+        Assert.Equal(new Dictionary<string, long> { ["requests"] = 150, ["tokens"] = 450 }, await _store.ReadAsync(counter));
+    }
+
+    [Fact]
+    public async Task A_cancelled_queued_caller_fails_at_once_is_never_sent_and_leaves_the_others_alone()
+    {
+        var counter = Counter("cancel");
+        using var cancellation = new CancellationTokenSource();
+        await _server.PauseAsync();
+        Task<QuotaStoreResult>[] others;
+        Task<QuotaStoreResult> cancelled;
+        try
+        {
+            var fillers = Fill();
+            others = [Add(counter, new QuotaMeterDelta("requests", 1, 10)), Add(counter, new QuotaMeterDelta("requests", 1, 10))];
+            cancelled = _store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 5, 10)), Expiry, cancellation.Token).AsTask();
+            cancellation.Cancel();
+
+            // Answered while Redis is still paused: it was taken out of the queue, not waited for.
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(NoHang));
+            Assert.False(others.Any(t => t.IsCompleted) || fillers.Any(t => t.IsCompleted));
+        }
+        finally
+        {
+            await _server.ResumeAsync();
+        }
+
+        Assert.Equal([1L, 2], (await Task.WhenAll(others).WaitAsync(NoHang)).Select(r => r.Values[0]).Order());
+        Assert.Equal(2, (await _store.ReadAsync(counter))["requests"]);
+    }
+
+    [Fact]
+    public async Task A_batch_that_times_out_fails_every_caller_and_applies_all_or_none_of_it()
+    {
+        using var store = new RedisQuotaStore(new RedisQuotaStoreOptions { Connection = _connection, OperationTimeout = TimeSpan.FromSeconds(1) }, _clock);
+        Assert.True((await store.TryAddAsync(Counter("warm-up"), Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry)).Applied);
+        var filled = Counter("timeout-fill");
+        var counter = Counter("timeout");
+        await _server.PauseAsync();
+        Task<QuotaStoreResult>[] calls;
+        try
+        {
+            calls =
+            [
+                .. Enumerable.Range(0, 2).Select(_ => store.TryAddAsync(filled, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask()),
+                .. Enumerable.Range(0, 3).Select(_ => store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask()),
+            ];
+            foreach (var call in calls)
+            {
+                await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(NoHang));
+            }
+        }
+        finally
+        {
+            await _server.ResumeAsync();
+        }
+
+        // The two sent alone land once Redis runs again; the three queued were either never sent or sent as one batch.
+        await EventuallyAsync(async () => (await store.ReadAsync(filled)).GetValueOrDefault("requests") == 2);
+        Assert.Contains((await store.ReadAsync(counter)).GetValueOrDefault("requests"), new long[] { 0, 3 });
+        Assert.True((await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry)).Applied);
+    }
+
+    [Fact]
+    public async Task Values_near_2_pow_53_are_left_to_the_single_script_and_stay_exact()
+    {
+        const long edge = 1L << 53;
+        var counter = Counter("edge");
+        await _store.AddAsync(counter, Deltas(new QuotaMeterDelta("bytes", edge - 3)), Expiry);
+
+        var results = await WhilePausedAsync(() => Enumerable.Range(0, 6).Select(_ => Add(counter, new QuotaMeterDelta("bytes", 1, long.MaxValue))).ToArray());
+
+        Assert.Equal(1, _store.Batches);
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => edge - 3 + i), results.Select(r => r.Values[0]).Order());
+        Assert.Equal(edge + 3, (await _store.ReadAsync(counter))["bytes"]);
+    }
+
+    [Fact]
+    public async Task An_expired_counter_starts_from_zero_within_a_batch()
+    {
+        var counter = Counter("expired");
+        await _store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 4, 5)), _clock.Now + Duration.FromHours(1));
+        _clock.Advance(Duration.FromHours(2));
+
+        var results = await WhilePausedAsync(() => Enumerable.Range(0, 7).Select(_ => Add(counter, new QuotaMeterDelta("requests", 1, 5))).ToArray());
+
+        Assert.Equal([1L, 2, 3, 4, 5], results.Where(r => r.Applied).Select(r => r.Values[0]).Order());
+        Assert.Equal(2, results.Count(r => !r.Applied));
+        Assert.Equal(5, (await _store.ReadAsync(counter))["requests"]);
+        var ttl = await _connection.GetDatabase().KeyTimeToLiveAsync(new RedisQuotaKeys("quota").Counter(counter).Counter);
+        Assert.InRange(ttl!.Value, TimeSpan.FromHours(2), TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+    }
+
+    private static QuotaMeterDelta[] Deltas(params QuotaMeterDelta[] deltas) => deltas;
+
+    private QuotaCounterKey Counter(string key) => new("batch", key, _clock.Now);
+
+    private Task<QuotaStoreResult> Add(QuotaCounterKey counter, params QuotaMeterDelta[] deltas)
+        => _store.TryAddAsync(counter, deltas, Expiry).AsTask();
+
+    /// <summary>Two adds on a counter of their own: sent at once, they take the lane's places in flight.</summary>
+    private Task<QuotaStoreResult>[] Fill()
+    {
+        var filler = Counter("filler-" + Guid.NewGuid().ToString("N"));
+        return [Add(filler, new QuotaMeterDelta("requests", 1, 10)), Add(filler, new QuotaMeterDelta("requests", 1, 10))];
+    }
+
+    /// <summary>Starts the adds while Redis is paused (behind two fillers, so all of them queue), then resumes it.</summary>
+    private async Task<QuotaStoreResult[]> WhilePausedAsync(Func<Task<QuotaStoreResult>[]> start)
+    {
+        await _server.PauseAsync();
+        Task<QuotaStoreResult>[] fillers;
+        Task<QuotaStoreResult>[] calls;
+        try
+        {
+            fillers = Fill();
+            calls = start();
+            Assert.DoesNotContain(calls, c => c.IsCompleted);
+        }
+        finally
+        {
+            await _server.ResumeAsync();
+        }
+
+        await Task.WhenAll(fillers).WaitAsync(NoHang);
+        return await Task.WhenAll(calls).WaitAsync(NoHang);
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
+            await Task.Delay(50);
+        }
+    }
+}
