@@ -19,7 +19,7 @@ public readonly struct QuotaDecision
         QuotaPolicy policy,
         string key,
         CycleBox cycle,
-        Instant now,
+        long nowTicks,
         QuotaMeterDelta[] deltas,
         QuotaCounterValues values,
         int refusedIndex,
@@ -29,25 +29,11 @@ public readonly struct QuotaDecision
         Policy = policy;
         Key = key;
         _cycle = cycle;
-        _nowTicks = now.ToUnixTimeTicks();
-        _deltas = deltas;
-        _values = values;
-        _refusedIndex = refusedIndex;
-        Failure = failure;
-    }
-
-    /// <summary>Initializes an allowed or refused decision at a time given in Unix ticks (the in-memory fast path's).</summary>
-    internal QuotaDecision(QuotaOutcome outcome, QuotaPolicy policy, string key, CycleBox cycle, long nowTicks, QuotaMeterDelta[] deltas, QuotaCounterValues values, int refusedIndex)
-    {
-        Outcome = outcome;
-        Policy = policy;
-        Key = key;
-        _cycle = cycle;
         _nowTicks = nowTicks;
         _deltas = deltas;
         _values = values;
         _refusedIndex = refusedIndex;
-        Failure = null;
+        Failure = failure;
     }
 
     /// <summary>Gets how the consume was decided.</summary>

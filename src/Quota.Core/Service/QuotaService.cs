@@ -228,7 +228,7 @@ internal sealed partial class QuotaService : IQuotaService
                     _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[over].Meter), new("quota.enforcement", "shadow"));
                 }
 
-                return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Box, now, deltas, added.Values, over);
+                return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, added.Values, over);
             }
 
             var result = await GuardAsync(runtime, _store.TryAddAsync(counter, deltas, expiresAt, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -266,7 +266,7 @@ internal sealed partial class QuotaService : IQuotaService
         var policy = runtime.Policy;
         var open = policy.FailureMode == QuotaFailureMode.FailOpen;
         _metrics.StoreFailures.Add(1, new("quota.policy", runtime.Name), new("quota.failure_mode", open ? "fail_open" : "fail_closed"));
-        return new QuotaDecision(open ? QuotaOutcome.FailedOpen : QuotaOutcome.FailedClosed, policy, key, cycle, now, [], default, -1, failure);
+        return new QuotaDecision(open ? QuotaOutcome.FailedOpen : QuotaOutcome.FailedClosed, policy, key, cycle, now.ToUnixTimeTicks(), [], default, -1, failure);
     }
 
     private static int FirstOver(QuotaMeterDelta[] deltas, QuotaCounterValues after)
