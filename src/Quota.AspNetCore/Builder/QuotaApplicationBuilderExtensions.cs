@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,11 @@ public static class QuotaApplicationBuilderExtensions
     /// <returns>The application.</returns>
     /// <exception cref="InvalidOperationException"><c>services.AddQuota()</c> was not called, or configuration holds HTTP settings that were not bound.</exception>
     /// <exception cref="OptionsValidationException">A policy's settings are invalid; the message lists every problem.</exception>
+    /// <remarks>
+    /// When the pipeline is built (the application starts), every mapped endpoint's <c>RequireQuota</c>/<c>[Quota]</c>
+    /// policies are checked: an endpoint naming a policy that does not exist stops start-up with an
+    /// <see cref="InvalidOperationException"/> that lists each such endpoint.
+    /// </remarks>
     public static IApplicationBuilder UseQuota(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -42,7 +48,13 @@ public static class QuotaApplicationBuilderExtensions
         var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<QuotaMiddleware>();
         var metrics = new QuotaHttpMetrics(services.GetService<IMeterFactory>());
         var clock = services.GetRequiredService<IClock>();
-        return app.Use(next => new QuotaMiddleware(next, quota, plans, options, clock, logger, metrics).InvokeAsync);
+        return app.Use(next =>
+        {
+            // The pipeline is built once every endpoint is mapped: check their quota policies now, so that a typo in
+            // RequireQuota("…") or [Quota("…")] stops start-up instead of failing the endpoint's first request.
+            plans.Validate(services.GetService<EndpointDataSource>());
+            return new QuotaMiddleware(next, quota, plans, options, clock, logger, metrics).InvokeAsync;
+        });
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace Quota.AspNetCore;
 
@@ -49,6 +50,40 @@ internal sealed class EndpointPlans
         var plan = _plans.GetValue(endpoint, _compile);
         Volatile.Write(ref slot, plan);
         return plan.Policies;
+    }
+
+    /// <summary>
+    /// Works out the plan of every endpoint the application mapped, and refuses with every problem listed: an endpoint
+    /// naming a policy that does not exist, or an enforced policy whose name cannot appear in a header. Called as the
+    /// pipeline is built, once every endpoint is mapped, so a typo stops start-up instead of failing a first request.
+    /// Endpoints a data source adds later are checked on their first request.
+    /// </summary>
+    /// <param name="endpoints">The application's endpoints, or <see langword="null"/> when it uses no routing.</param>
+    /// <exception cref="InvalidOperationException">At least one endpoint's quota policies are wrong; the message lists each.</exception>
+    public void Validate(EndpointDataSource? endpoints)
+    {
+        if (endpoints is null)
+        {
+            return;
+        }
+
+        var problems = new List<string>();
+        foreach (var endpoint in endpoints.Endpoints)
+        {
+            try
+            {
+                _plans.GetValue(endpoint, _compile);
+            }
+            catch (InvalidOperationException ex)
+            {
+                problems.Add(ex.Message);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
     }
 
     private HttpPolicy[] Compile(Endpoint endpoint)

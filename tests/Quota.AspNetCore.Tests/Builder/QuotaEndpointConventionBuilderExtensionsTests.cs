@@ -19,7 +19,6 @@ public sealed class QuotaEndpointConventionBuilderExtensionsTests
             endpoints.MapGet("/attributed", [Quota("hello")] () => "attributed");
             endpoints.MapGet("/disabled", () => "disabled").RequireQuota("hello").DisableQuota();
             endpoints.MapGet("/twice", () => "twice").RequireQuota("hello", "HELLO");
-            endpoints.MapGet("/typo", () => "typo").RequireQuota("helo");
             var group = endpoints.MapGroup("/group").RequireQuota("hello");
             group.MapGet("/a", () => "a");
             group.MapGet("/b", () => "b").DisableQuota();
@@ -84,13 +83,23 @@ public sealed class QuotaEndpointConventionBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task An_endpoint_naming_an_unknown_policy_fails_with_a_message_naming_both()
+    public async Task Endpoints_naming_unknown_policies_stop_start_up_with_a_message_naming_each()
     {
-        await using var host = await HostAsync();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.GetAsync("/typo"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => QuotaTestHost.StartAsync(
+            quota => quota.AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; }),
+            endpoints =>
+            {
+                endpoints.MapGet("/fine", () => "fine").RequireQuota("hello");
+                endpoints.MapGet("/typo", () => "typo").RequireQuota("helo");
+                endpoints.MapGet("/other", [Quota("hallo")] () => "other");
+            }));
+
         Assert.Contains("requires quota policy 'helo'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("'hello'", error.Message, StringComparison.Ordinal);
         Assert.Contains("/typo", error.Message, StringComparison.Ordinal);
+        Assert.Contains("requires quota policy 'hallo'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("/other", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(configured: 'hello')", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("/fine", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
