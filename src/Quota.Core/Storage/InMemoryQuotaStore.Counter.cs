@@ -76,10 +76,16 @@ public sealed partial class InMemoryQuotaStore
                 }
             }
 
+            // checked: a counter that would wrap throws instead of silently turning negative, and before any meter
+            // changed, so the add stays all-or-nothing.
             for (var i = 0; i < deltas.Length; i++)
             {
-                // checked: a counter that would wrap throws instead of silently turning negative.
-                values[i] = _values[slots[i]] = checked(_values[slots[i]] + deltas[i].Amount);
+                values[i] = checked(_values[slots[i]] + deltas[i].Amount);
+            }
+
+            for (var i = 0; i < deltas.Length; i++)
+            {
+                _values[slots[i]] = values[i];
             }
 
             return new QuotaStoreResult(true, -1, new QuotaCounterValues(values));
@@ -87,17 +93,28 @@ public sealed partial class InMemoryQuotaStore
 
         public QuotaAddResult Add(ReadOnlySpan<QuotaMeterDelta> deltas, string? idempotencyId)
         {
-            var applied = idempotencyId is null || (_appliedIds ??= new HashSet<string>(StringComparer.Ordinal)).Add(idempotencyId);
+            var applied = idempotencyId is null || _appliedIds is null || !_appliedIds.Contains(idempotencyId);
+            Span<int> slots = deltas.Length <= 16 ? stackalloc int[deltas.Length] : new int[deltas.Length];
             Span<long> values = deltas.Length <= 16 ? stackalloc long[deltas.Length] : new long[deltas.Length];
             for (var i = 0; i < deltas.Length; i++)
             {
-                var slot = Slot(deltas[i].Meter);
-                if (applied)
+                slots[i] = Slot(deltas[i].Meter);
+
+                // checked, and before anything changes: a counter that would wrap throws with the add (and its id) not applied.
+                values[i] = applied ? checked(_values[slots[i]] + deltas[i].Amount) : _values[slots[i]];
+            }
+
+            if (applied)
+            {
+                for (var i = 0; i < deltas.Length; i++)
                 {
-                    _values[slot] = checked(_values[slot] + deltas[i].Amount);
+                    _values[slots[i]] = values[i];
                 }
 
-                values[i] = _values[slot];
+                if (idempotencyId is not null)
+                {
+                    (_appliedIds ??= new HashSet<string>(StringComparer.Ordinal)).Add(idempotencyId);
+                }
             }
 
             return new QuotaAddResult(applied, QuotaCounterValues.From(values));
