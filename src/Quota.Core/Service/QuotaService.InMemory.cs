@@ -1,4 +1,4 @@
-using NodaTime;
+using System.Runtime.CompilerServices;
 
 namespace Quota;
 
@@ -13,18 +13,7 @@ internal sealed partial class QuotaService
     /// </summary>
     private bool TryConsumeInMemory(PolicyRuntime runtime, string key, CancellationToken cancellationToken, out QuotaDecision decision)
     {
-        if (!_time.TryEstimate(out var nowTicks))
-        {
-            nowTicks = _time.Exact().ToUnixTimeTicks();
-        }
-
-        if (runtime.InMemoryFastPath
-            && !cancellationToken.IsCancellationRequested
-            && runtime.TryGetSubject(key, out var entry)
-            && nowTicks < entry.ValidUntilTicks
-            && entry.Cycle is { } box
-            && box.SafeStartTicks <= nowTicks && nowTicks < box.SafeEndTicks
-            && box.Counter is { } counter
+        if (TryGetCachedCounter(runtime, key, cancellationToken, out var entry, out var box, out var counter, out var nowTicks)
             && _memory!.TryAdd(counter, entry.DefaultDeltas, out var result))
         {
             decision = Decide(runtime, entry.Key, box, nowTicks, entry.DefaultDeltas, result);
@@ -33,5 +22,78 @@ internal sealed partial class QuotaService
 
         decision = default;
         return false;
+    }
+
+    /// <summary>
+    /// The same path for a caller's amounts (say <c>requests</c> and <c>tokens</c>). Kept apart from the default consume,
+    /// whose stack frame would grow with it. An add that would wrap a counter also takes the general path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryConsumeInMemory(PolicyRuntime runtime, string key, IReadOnlyDictionary<string, long> amounts, CancellationToken cancellationToken, out QuotaDecision decision)
+    {
+        if (TryGetCachedCounter(runtime, key, cancellationToken, out var entry, out var box, out var counter, out var nowTicks))
+        {
+            var deltas = QuotaDeltas.Build(entry.Allowances, amounts);
+            if (TryAddAmounts(counter, deltas, out var result))
+            {
+                decision = Decide(runtime, entry.Key, box, nowTicks, deltas, result);
+                return true;
+            }
+        }
+
+        decision = default;
+        return false;
+    }
+
+    /// <summary>Finds the subject's cached counter, when the fast path may use it now.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetCachedCounter(
+        PolicyRuntime runtime,
+        string key,
+        CancellationToken cancellationToken,
+        out SubjectEntry entry,
+        out CycleBox box,
+        out InMemoryQuotaStore.Counter counter,
+        out long nowTicks)
+    {
+        if (!_time.TryEstimate(out nowTicks))
+        {
+            nowTicks = _time.Exact().ToUnixTimeTicks();
+        }
+
+        if (runtime.InMemoryFastPath
+            && !cancellationToken.IsCancellationRequested
+            && runtime.TryGetSubject(key, out entry)
+            && nowTicks < entry.ValidUntilTicks
+            && entry.Cycle is { } cycle
+            && cycle.SafeStartTicks <= nowTicks && nowTicks < cycle.SafeEndTicks
+            && cycle.Counter is { } cached)
+        {
+            box = cycle;
+            counter = cached;
+            return true;
+        }
+
+        entry = null!;
+        box = null!;
+        counter = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// Adds a caller's amounts through the cached counter. A meter the add would wrap (the in-memory store throws before
+    /// changing anything) goes to the general path, which answers it with the policy's failure mode.
+    /// </summary>
+    private bool TryAddAmounts(InMemoryQuotaStore.Counter counter, QuotaMeterDelta[] deltas, out QuotaStoreResult result)
+    {
+        try
+        {
+            return _memory!.TryAdd(counter, deltas, out result);
+        }
+        catch (OverflowException)
+        {
+            result = default;
+            return false;
+        }
     }
 }

@@ -67,10 +67,12 @@ internal sealed partial class QuotaService : IQuotaService
     {
         var runtime = Runtime(policy);
         ValidateSubject(runtime, subject);
-        return amounts is null && subject.Allowances is null && subject.Anchor is null && _memory is not null
-            && TryConsumeInMemory(runtime, subject.Key, cancellationToken, out var decision)
-            ? new ValueTask<QuotaDecision>(decision)
-            : ConsumeCoreAsync(runtime, subject, amounts, cancellationToken);
+        var decision = default(QuotaDecision);
+        var fast = subject.Allowances is null && subject.Anchor is null && _memory is not null
+            && (amounts is null
+                ? TryConsumeInMemory(runtime, subject.Key, cancellationToken, out decision)
+                : TryConsumeInMemory(runtime, subject.Key, amounts, cancellationToken, out decision));
+        return fast ? new ValueTask<QuotaDecision>(decision) : ConsumeCoreAsync(runtime, subject, amounts, cancellationToken);
     }
 
     public async ValueTask<bool> RecordAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long> amounts, string? idempotencyId = null, CancellationToken cancellationToken = default)

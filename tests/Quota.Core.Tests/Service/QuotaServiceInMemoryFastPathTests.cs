@@ -37,6 +37,35 @@ public sealed class QuotaServiceInMemoryFastPathTests
     }
 
     [Fact]
+    public async Task Several_meters_through_the_cache_are_all_or_nothing()
+    {
+        var quota = Create(_clock, q => q.AddPolicy("api", p =>
+        {
+            p.Period = "monthly";
+            p.Allowances["requests"] = 10;
+            p.Allowances["tokens"] = 1000;
+        }));
+        await quota.TryConsumeAsync("api", "alice");
+        _clock.Advance(Duration.FromHours(1));
+
+        var first = await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 1), ("tokens", 900)));
+        var tooMuch = await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 1), ("tokens", 101)));
+        var unlimited = await quota.TryConsumeAsync("api", "alice", Amounts(("tokens", 50), ("rows", long.MaxValue)));
+        var wrapping = await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 1), ("rows", 1)));
+
+        Assert.True(first.IsAllowed);
+        Assert.Equal(QuotaOutcome.Refused, tooMuch.Outcome);
+        Assert.Equal("tokens", tooMuch.RefusedMeter?.Meter);
+        Assert.True(unlimited.IsAllowed);
+        Assert.Equal(QuotaOutcome.FailedClosed, wrapping.Outcome);
+        Assert.IsType<OverflowException>(wrapping.Failure?.InnerException);
+        var usage = await quota.GetUsageAsync("api", "alice");
+        Assert.Equal(2, usage.Meters["requests"]);
+        Assert.Equal(950, usage.Meters["tokens"]);
+        Assert.Equal(long.MaxValue, usage.Meters["rows"]);
+    }
+
+    [Fact]
     public async Task A_reset_retires_the_cached_counter()
     {
         var quota = Monthly(requests: 3);
