@@ -1,22 +1,53 @@
+using System.Runtime.CompilerServices;
 using NodaTime;
 
 namespace Quota;
 
 public sealed partial class InMemoryQuotaStore
 {
-    /// <summary>One counter's meters. Every member is used under <see cref="Gate"/>.</summary>
+    /// <summary>One counter's meters. Every member is used while holding the counter (<see cref="Enter"/>).</summary>
     internal sealed class Counter
     {
+        private int _held;
         private string[] _meters = new string[2];
         private long[] _values = new long[2];
         private int _count;
         private HashSet<string>? _appliedIds;
 
-        public Lock Gate { get; } = new();
 
         public Instant ExpiresAt { get; private set; } = Instant.MinValue;
 
         public bool Removed { get; set; }
+
+        /// <summary>
+        /// Holds the counter until the returned scope is disposed. Every section held is a few field reads and writes,
+        /// so a free counter costs one compare-and-swap (a <see cref="Lock"/> also reads the thread's id, which was
+        /// a fifth of a consume); a held one is waited for by spinning, then yielding the processor to its holder.
+        /// </summary>
+        /// <returns>The scope that releases the counter.</returns>
+        public Held Enter()
+        {
+            if (Interlocked.CompareExchange(ref _held, 1, 0) != 0)
+            {
+                EnterContended();
+            }
+
+            return new Held(this);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void EnterContended()
+        {
+            var spinner = default(SpinWait);
+            do
+            {
+                // No Sleep(1): a holder preempted on a busy machine gets the processor back through yields alone.
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            while (Volatile.Read(ref _held) != 0 || Interlocked.CompareExchange(ref _held, 1, 0) != 0);
+        }
+
+        private void Exit() => Volatile.Write(ref _held, 0);
 
         /// <summary>Starts the counter afresh when it had expired, then extends its expiry.</summary>
         /// <remarks>
@@ -142,6 +173,12 @@ public sealed partial class InMemoryQuotaStore
             }
 
             return meters;
+        }
+
+        /// <summary>The scope of <see cref="Enter"/>: disposing it releases the counter.</summary>
+        public readonly ref struct Held(Counter counter)
+        {
+            public void Dispose() => counter.Exit();
         }
 
         private int Slot(string meter)

@@ -86,7 +86,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
             SweepIfDue();
         }
 
-        lock (counter.Gate)
+        using (counter.Enter())
         {
             if (!counter.Removed)
             {
@@ -108,7 +108,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         var now = _clock.GetCurrentInstant();
         if (_counters.TryGetValue(counter, out var entry))
         {
-            lock (entry.Gate)
+            using (entry.Enter())
             {
                 if (!entry.Removed && entry.ExpiresAt > now)
                 {
@@ -128,7 +128,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         var now = _clock.GetCurrentInstant();
         if (_counters.TryGetValue(counter, out var entry))
         {
-            lock (entry.Gate)
+            using (entry.Enter())
             {
                 if (!entry.Removed && entry.ExpiresAt > now)
                 {
@@ -185,7 +185,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         while (true)
         {
             var entry = _counters.GetOrAdd(counter, static _ => new Counter());
-            lock (entry.Gate)
+            using (entry.Enter())
             {
                 // A counter the sweep or a reset removed after we found it: start over on a fresh one.
                 if (!entry.Removed)
@@ -207,7 +207,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         foreach (var pair in _counters)
         {
             bool expired;
-            lock (pair.Value.Gate)
+            using (pair.Value.Enter())
             {
                 expired = !pair.Value.Removed && pair.Value.ExpiresAt <= now;
             }
@@ -223,7 +223,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
 
     private bool Remove(QuotaCounterKey key, Counter entry, Instant? onlyIfExpiredAt = null)
     {
-        lock (entry.Gate)
+        using (entry.Enter())
         {
             if (entry.Removed || (onlyIfExpiredAt is { } now && entry.ExpiresAt > now))
             {
