@@ -13,42 +13,96 @@ internal static class QuotaDeltas
     /// <param name="amounts">The amounts; <see langword="null"/> for one <c>requests</c>.</param>
     public static QuotaMeterDelta[] Build(IReadOnlyDictionary<string, long> allowances, IReadOnlyDictionary<string, long>? amounts)
     {
-        var carried = 0;
-        foreach (var meter in allowances.Keys)
-        {
-            if (amounts is null ? meter != RequestsMeter : !amounts.ContainsKey(meter))
-            {
-                carried++;
-            }
-        }
-
-        var deltas = new QuotaMeterDelta[(amounts?.Count ?? 1) + carried];
-        var next = 0;
         if (amounts is null)
         {
-            deltas[next++] = new QuotaMeterDelta(RequestsMeter, 1, Limit(allowances, RequestsMeter));
+            var defaults = new QuotaMeterDelta[1 + Carried(allowances, RequestsMeter, amounts: null)];
+            defaults[0] = new QuotaMeterDelta(RequestsMeter, 1, Limit(allowances, RequestsMeter));
+            AddCarried(allowances, amounts: null, defaults, next: 1);
+            return defaults;
+        }
+
+        if (amounts.Count == 0)
+        {
+            throw new ArgumentException("Pass at least one meter and amount, e.g. { [\"requests\"] = 1 }.", nameof(amounts));
+        }
+
+        var deltas = new QuotaMeterDelta[amounts.Count + Carried(allowances, requested: null, amounts)];
+        var next = 0;
+
+        // Dictionaries are walked with their struct enumerators where they are dictionaries: an interface walk boxes one per call.
+        if (amounts is Dictionary<string, long> typed)
+        {
+            foreach (var (meter, amount) in typed)
+            {
+                deltas[next++] = Requested(allowances, meter, amount);
+            }
         }
         else
         {
             foreach (var (meter, amount) in amounts)
             {
-                if (string.IsNullOrEmpty(meter))
-                {
-                    throw new ArgumentException("An amount has an empty meter name. Name each meter, e.g. \"requests\".", nameof(amounts));
-                }
-
-                if (amount < 0)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(amounts), amount, $"The amount for meter '{meter}' is negative. Pass zero or more; give usage back with RefundAsync.");
-                }
-
-                deltas[next++] = new QuotaMeterDelta(meter, amount, Limit(allowances, meter));
+                deltas[next++] = Requested(allowances, meter, amount);
             }
+        }
 
-            if (next == 0)
+        AddCarried(allowances, amounts, deltas, next);
+        return deltas;
+    }
+
+    private static QuotaMeterDelta Requested(IReadOnlyDictionary<string, long> allowances, string meter, long amount)
+    {
+        if (string.IsNullOrEmpty(meter))
+        {
+            throw new ArgumentException("An amount has an empty meter name. Name each meter, e.g. \"requests\".", "amounts");
+        }
+
+        if (amount < 0)
+        {
+            throw new ArgumentOutOfRangeException("amounts", amount, $"The amount for meter '{meter}' is negative. Pass zero or more; give usage back with RefundAsync.");
+        }
+
+        return new QuotaMeterDelta(meter, amount, Limit(allowances, meter));
+    }
+
+    /// <summary>Counts the limited meters that are not requested: the default's other meters, or those missing from the amounts.</summary>
+    private static int Carried(IReadOnlyDictionary<string, long> allowances, string? requested, IReadOnlyDictionary<string, long>? amounts)
+    {
+        var requestedLimited = 0;
+        if (amounts is null)
+        {
+            requestedLimited = allowances.ContainsKey(requested!) ? 1 : 0;
+        }
+        else if (amounts.Count < allowances.Count)
+        {
+            foreach (var meter in amounts.Keys)
             {
-                throw new ArgumentException("Pass at least one meter and amount, e.g. { [\"requests\"] = 1 }.", nameof(amounts));
+                requestedLimited += allowances.ContainsKey(meter) ? 1 : 0;
             }
+        }
+        else if (allowances is Dictionary<string, long> typed)
+        {
+            foreach (var meter in typed.Keys)
+            {
+                requestedLimited += amounts.ContainsKey(meter) ? 1 : 0;
+            }
+        }
+        else
+        {
+            foreach (var meter in allowances.Keys)
+            {
+                requestedLimited += amounts.ContainsKey(meter) ? 1 : 0;
+            }
+        }
+
+        return allowances.Count - requestedLimited;
+    }
+
+    /// <summary>Appends every limited meter that is not requested, at amount 0, from <paramref name="next"/> on.</summary>
+    private static void AddCarried(IReadOnlyDictionary<string, long> allowances, IReadOnlyDictionary<string, long>? amounts, QuotaMeterDelta[] deltas, int next)
+    {
+        if (next == deltas.Length)
+        {
+            return;
         }
 
         foreach (var (meter, limit) in allowances)
@@ -58,8 +112,6 @@ internal static class QuotaDeltas
                 deltas[next++] = new QuotaMeterDelta(meter, 0, limit);
             }
         }
-
-        return deltas;
     }
 
     private static long? Limit(IReadOnlyDictionary<string, long> allowances, string meter)
