@@ -31,7 +31,7 @@ internal sealed class QuotaTimeSource
         _clock = clock;
 
         // Only the system clock is known to advance with the monotonic tick count.
-        _intervalMilliseconds = ReferenceEquals(clock, SystemClock.Instance) ? (long)readInterval.TotalMilliseconds : 0;
+        _intervalMilliseconds = clock is SystemClock ? (long)readInterval.TotalMilliseconds : 0;
     }
 
     /// <summary>
