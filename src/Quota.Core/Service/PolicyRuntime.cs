@@ -45,24 +45,12 @@ internal sealed class PolicyRuntime
     public bool InMemoryFastPath { get; }
 
     /// <summary>Returns the cycle containing <paramref name="now"/>, reusing the cached one while it is current.</summary>
-    /// <param name="cache">Where the cycle is cached.</param>
-    /// <param name="anchor">The subject's anchor.</param>
-    /// <param name="now">The current instant.</param>
-    /// <param name="estimated">
-    /// Whether <paramref name="now"/> was extrapolated (see <see cref="QuotaTimeSource"/>): it is then trusted only safely
-    /// inside the cached cycle, and <see langword="null"/> asks the caller for an exact reading.
-    /// </param>
-    public CycleBox? CycleAt(ref CycleBox? cache, Instant anchor, Instant now, bool estimated)
+    public CycleBox CycleAt(ref CycleBox? cache, Instant anchor, Instant now)
     {
         var box = Volatile.Read(ref cache);
-        if (box is not null && box.Anchor == anchor && (estimated ? QuotaTimeSource.SafelyInside(box.Cycle, now) : box.Cycle.Contains(now)))
+        if (box is not null && box.Anchor == anchor && box.Cycle.Contains(now))
         {
             return box;
-        }
-
-        if (estimated)
-        {
-            return null;
         }
 
         box = NewCycle(anchor, now);
@@ -74,7 +62,7 @@ internal sealed class PolicyRuntime
     public CycleBox NewCycle(Instant anchor, Instant now)
         => new(anchor, QuotaCycle.Containing(anchor, Policy.Period, now, Policy.Zone), _retention);
 
-    public CycleBox? SharedCycleAt(Instant anchor, Instant now, bool estimated) => CycleAt(ref _sharedCycle, anchor, now, estimated);
+    public CycleBox SharedCycleAt(Instant anchor, Instant now) => CycleAt(ref _sharedCycle, anchor, now);
 
     /// <summary>Finds a remembered subject, whatever its validity (see <see cref="SubjectEntry.ValidUntilTicks"/>).</summary>
     public bool TryGetSubject(string key, out SubjectEntry entry) => _subjects.TryGetValue(key, out entry!);

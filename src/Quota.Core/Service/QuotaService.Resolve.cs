@@ -20,35 +20,29 @@ internal sealed partial class QuotaService
     /// anchor — complete synchronously without allocating.
     /// </summary>
     private ValueTask<Resolved> ResolveAsync(PolicyRuntime runtime, QuotaSubject subject, Instant now, bool setAnchor, CancellationToken cancellationToken)
-        => TryResolveCached(runtime, subject, now, estimated: false, out var resolved)
+        => TryResolveCached(runtime, subject, now, out var resolved)
             ? new ValueTask<Resolved>(resolved)
             : ResolveSlowAsync(runtime, subject, now, setAnchor, cancellationToken);
 
-    /// <summary>
-    /// Resolves the subject from what is cached, without I/O: a remembered subject, or a calendar anchor. An
-    /// <paramref name="estimated"/> instant resolves only safely inside a cached cycle.
-    /// </summary>
+    /// <summary>Resolves the subject from what is cached, without I/O: a remembered subject, or a calendar anchor.</summary>
     /// <remarks>
     /// On the in-memory store, calendar policies remember their subjects too (each with its own cycle, which caches the
     /// subject's counter for the fast path); on other stores they share one cycle and remember nothing.
     /// </remarks>
-    private bool TryResolveCached(PolicyRuntime runtime, QuotaSubject subject, Instant now, bool estimated, out Resolved resolved)
+    private bool TryResolveCached(PolicyRuntime runtime, QuotaSubject subject, Instant now, out Resolved resolved)
     {
         var policy = runtime.Policy;
         if (subject.Allowances is null && subject.Anchor is null)
         {
             if (runtime.TryGetSubject(subject.Key, now, out var entry))
             {
-                if (runtime.CycleAt(ref entry.Cycle, entry.Anchor, now, estimated) is { } box)
-                {
-                    resolved = new Resolved(entry.Key, entry.Allowances, entry.DefaultDeltas, box, OwnsBox: true);
-                    return true;
-                }
+                resolved = new Resolved(entry.Key, entry.Allowances, entry.DefaultDeltas, runtime.CycleAt(ref entry.Cycle, entry.Anchor, now), OwnsBox: true);
+                return true;
             }
-            else if (_memory is null && policy.SubjectProvider is null && runtime.CalendarAnchor is { } calendar
-                && runtime.SharedCycleAt(calendar, now, estimated) is { } shared)
+
+            if (_memory is null && policy.SubjectProvider is null && runtime.CalendarAnchor is { } calendar)
             {
-                resolved = new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, shared);
+                resolved = new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, runtime.SharedCycleAt(calendar, now));
                 return true;
             }
         }

@@ -132,31 +132,17 @@ internal sealed partial class QuotaService : IQuotaService
     }
 
     /// <summary>
-    /// The hot path. When the subject is cached and the store answers synchronously, the decision is made without an
-    /// async state machine and without allocating; on the in-memory store it also skips the store's lookup (the counter
-    /// is cached on the subject's cycle), and with the system clock it usually reads no wall clock (see <see cref="QuotaTimeSource"/>).
+    /// The general path, behind the in-memory fast path: it reads the clock, and when the subject is cached and the store
+    /// answers synchronously, decides without an async state machine and without allocating. On the in-memory store it
+    /// also caches the subject's counter on its cycle, for the fast path's next consume.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ValueTask<QuotaDecision> ConsumeCoreAsync(PolicyRuntime runtime, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, CancellationToken cancellationToken)
     {
-        var now = _time.Now(out var estimated);
-        if (runtime.Policy.Enforcement != QuotaEnforcement.Enforce)
+        var now = _time.Exact();
+        if (runtime.Policy.Enforcement != QuotaEnforcement.Enforce || !TryResolveCached(runtime, subject, now, out var resolved))
         {
-            return ConsumeSlowAsync(runtime, subject, amounts, estimated ? _time.Exact() : now, cancellationToken);
-        }
-
-        if (!TryResolveCached(runtime, subject, now, estimated, out var resolved))
-        {
-            // Near a cycle's edge an extrapolated instant is not trusted: read the clock and try again.
-            if (estimated)
-            {
-                now = _time.Exact();
-            }
-
-            if (!estimated || !TryResolveCached(runtime, subject, now, estimated: false, out resolved))
-            {
-                return ConsumeSlowAsync(runtime, subject, amounts, now, cancellationToken);
-            }
+            return ConsumeSlowAsync(runtime, subject, amounts, now, cancellationToken);
         }
 
         var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);

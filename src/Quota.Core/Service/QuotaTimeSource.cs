@@ -55,14 +55,6 @@ internal sealed class QuotaTimeSource
         return false;
     }
 
-    /// <summary>Returns the current instant, extrapolated when a recent wall-clock reading allows.</summary>
-    /// <param name="estimated"><see langword="true"/> when the instant was extrapolated rather than read.</param>
-    public Instant Now(out bool estimated)
-    {
-        estimated = TryEstimate(out var unixTicks);
-        return estimated ? Instant.FromUnixTimeTicks(unixTicks) : Exact();
-    }
-
     /// <summary>Reads the clock, and keeps the reading for the extrapolations that follow.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public Instant Exact()
@@ -76,10 +68,6 @@ internal sealed class QuotaTimeSource
 
         return now;
     }
-
-    /// <summary>Whether an extrapolated <paramref name="now"/> lies safely inside <paramref name="cycle"/>.</summary>
-    public static bool SafelyInside(QuotaCycle cycle, Instant now)
-        => now - EdgeMargin >= cycle.Start && now + EdgeMargin < cycle.End;
 
     private sealed class Sample(long unixTicks, long tick)
     {

@@ -10,11 +10,9 @@ public sealed class QuotaTimeSourceTests
         time.Exact();
 
         clock.Advance(Duration.FromDays(40));
-        var now = time.Now(out var estimated);
 
-        Assert.False(estimated);
-        Assert.Equal(clock.Now, now);
         Assert.False(time.TryEstimate(out _));
+        Assert.Equal(clock.Now, time.Exact());
     }
 
     [Fact]
@@ -37,9 +35,6 @@ public sealed class QuotaTimeSourceTests
         var time = new QuotaTimeSource(SystemClock.Instance, TimeSpan.Zero);
         time.Exact();
 
-        time.Now(out var estimated);
-
-        Assert.False(estimated);
         Assert.False(time.TryEstimate(out _));
     }
 
@@ -53,8 +48,9 @@ public sealed class QuotaTimeSourceTests
     public void An_extrapolated_time_is_trusted_only_a_quarter_second_inside_the_cycle(long millisecondsIntoCycle, bool trusted)
     {
         var start = Instant.FromUtc(2026, 3, 29, 1, 0);
-        var cycle = new QuotaCycle(0, start, start + Duration.FromHours(1));
+        var box = new CycleBox(start, new QuotaCycle(0, start, start + Duration.FromHours(1)), Duration.Zero);
+        var ticks = (start + Duration.FromMilliseconds(millisecondsIntoCycle)).ToUnixTimeTicks();
 
-        Assert.Equal(trusted, QuotaTimeSource.SafelyInside(cycle, start + Duration.FromMilliseconds(millisecondsIntoCycle)));
+        Assert.Equal(trusted, box.SafeStartTicks <= ticks && ticks < box.SafeEndTicks);
     }
 }
