@@ -5,16 +5,21 @@
 -- KEYS: the counter hash and the idempotency set of each distinct counter, in pairs (KEYS[2c - 1], KEYS[2c]).
 -- ARGV[1] the physical TTL grace (ms), then groups of adds that share a counter, meters, now and expiry:
 --   c (the counter's pair), m (meters), now (unix ms), expiresAt (unix ms), kinds ('L' limited or 'U' per meter),
---   m meter names, m limits (ignored for 'U'), k (adds), then each add's m amounts.
--- Returns per add, in order: status + 4 * (index of the first meter without room + 1), where status is 1 applied,
--- 0 refused or 3 not handled; then the value of each meter. The physical TTL is expiresAt - now + grace (at least 1 ms), as the store computes it.
+--   m meter names, m limits (ignored for 'U'), r (runs), then each run: k (adds), the m amounts they all add.
+-- Returns per run, in order: n, then the index of the first meter without room for the run's (n + 1)th add or -1,
+-- then the value of each meter before the run. The run's first n adds were applied in turn (the jth add leaves each
+-- meter at its value before the run + j * amount); the others were refused, each seeing the values + n * amount.
+-- n = -1: the run was not handled (a value near 2^53) and the store sends each of its adds alone with try_add.lua.
+-- The physical TTL is expiresAt - now + grace (at least 1 ms), as the store computes it.
 --
+-- A run of k equal adds costs the script the same as one: whether the jth add has room is monotone in j (values only
+-- grow, and only by the same amounts), so n is found by stepping back from k, which only a run at a limit does.
 -- Each counter is read once (one HMGET; a later group naming a new meter reads that field), kept in Lua while the
 -- adds run, and written once at the end (DEL when an add found it expired, one HSET, the TTLs). Values are Lua
--- numbers, exact below 2^53: an add that would read or reach 2^53 is not handled (status 3) and the store sends it
--- alone with try_add.lua, which counts exactly up to 2^63-1; later adds on that counter are left the same way. So
--- nothing here can overflow (no status 2). A limited meter has room when used + max(amount, 1) <= limit; a limit
--- past 2^53 rounds to a number past every value kept here, so the comparison stays exact.
+-- numbers, exact below 2^53: a run whose last add would read or reach 2^53 is not handled, and later runs on that
+-- counter are left the same way. So nothing here can overflow (no status 2). A limited meter has room for an add
+-- when used + max(amount, 1) <= limit; a limit past 2^53 rounds to a number past every value kept here, so the
+-- comparison stays exact.
 -- Unlike the single-add scripts this one defines functions: Lua builds them once per batch, not once per add.
 local exact = 9007199254740992
 local grace = tonumber(ARGV[1])
@@ -34,7 +39,7 @@ local function number(text)
 end
 
 -- Scratch tables, reused by every group (a group reads only its first m entries): building tables costs server time.
-local fields, limits, v, texts, amounts, names = {}, {}, {}, {}, {}, {}
+local fields, limits, v, amounts, names = {}, {}, {}, {}, {}
 
 -- Reads fields names[from..to] of counter s into s.vals (-1 for a value past 2^53); returns the HMGET reply.
 local function load(s, from, to)
@@ -87,11 +92,10 @@ while a <= nargs do
   for i = 1, m do
     fields[i] = 'm:' .. ARGV[a + 4 + i]
     limits[i] = string.byte(kinds, i) == 76 and number(ARGV[a + 4 + m + i])
-    texts[i] = nil
   end
   local at = a + 5 + 2 * m
-  local k = number(ARGV[at])
-  a = at + k * m + 1
+  local runs = number(ARGV[at])
+  at = at + 1
   local ttl = expires - now + grace
   if ttl < 1 then
     ttl = 1
@@ -103,7 +107,13 @@ while a <= nargs do
   for i = 1, m do
     v[i] = vals[fields[i]]
   end
-  for _ = 1, k do
+  for _ = 1, runs do
+    local k = number(ARGV[at])
+    for i = 1, m do
+      amounts[i] = number(ARGV[at + i])
+    end
+    at = at + 1 + m
+
     if (not s.x or s.x <= now) and (not s.wiped or s.x) then
       -- Expired or absent, as try_add.lua sees it: wiped (DEL at the end), counting from zero.
       s.del, s.wiped, s.x, s.renew, s.ttl = true, true, nil, nil, 0
@@ -117,49 +127,62 @@ while a <= nargs do
       applied = false
     end
 
-    -- Amounts repeat within a group, and equal Lua strings are one object: each distinct text is parsed once.
-    local status, refused = s.big and 3 or 1, -1
-    for i = 1, m do
-      local text = ARGV[at + i]
-      if text ~= texts[i] then
-        texts[i], amounts[i] = text, tonumber(text)
-      end
-      local used, amount = v[i], amounts[i]
-      local need = used + (amount > 0 and amount or 1)
-      if used < 0 or need >= exact then
-        status = 3
-      elseif refused < 0 and limits[i] and need > limits[i] then
-        refused = i - 1
-      end
-    end
-    if status == 1 and refused >= 0 then
-      status = 0
-    end
-
-    out[o + 1] = status + 4 * (refused + 1)
-    if status == 1 then
+    -- n: how many of the run's adds fit. The jth add (from 0) of a meter needs used + j * amount + max(amount, 1).
+    local n = k
+    if s.big then
+      n = -1
+    else
       for i = 1, m do
-        v[i] = v[i] + amounts[i]
-        out[o + 1 + i] = v[i]
-      end
-      applied = true
-      if not s.x or s.x < expires then
-        s.x, s.renew = expires, true
-        if ttl > s.ttl then
-          s.ttl = ttl
+        local used, amount = v[i], amounts[i]
+        local step = amount > 0 and amount or 1
+        if used < 0 or used + (k - 1) * amount + step >= exact then
+          n = -1
+          break
+        end
+        local limit = limits[i]
+        if limit then
+          while n > 0 and used + (n - 1) * amount + step > limit do
+            n = n - 1
+          end
         end
       end
-    else
-      if status == 3 then
-        s.big = true
-      end
+    end
+
+    out[o + 1] = n
+    out[o + 2] = -1
+    for i = 1, m do
+      out[o + 2 + i] = v[i]
+    end
+    if n < 0 then
+      s.big = true
       for i = 1, m do
-        out[o + 1 + i] = status == 0 and v[i] or 0
+        out[o + 2 + i] = 0
+      end
+    else
+      if n < k then
+        for i = 1, m do
+          if limits[i] and v[i] + n * amounts[i] + (amounts[i] > 0 and amounts[i] or 1) > limits[i] then
+            out[o + 2] = i - 1
+            break
+          end
+        end
+      end
+      if n > 0 then
+        for i = 1, m do
+          v[i] = v[i] + n * amounts[i]
+        end
+        applied = true
+        if not s.x or s.x < expires then
+          s.x, s.renew = expires, true
+          if ttl > s.ttl then
+            s.ttl = ttl
+          end
+        end
       end
     end
-    o = o + 1 + m
-    at = at + m
+    o = o + 2 + m
   end
+  a = at
 
   local dirty = s.dirty
   for i = 1, m do

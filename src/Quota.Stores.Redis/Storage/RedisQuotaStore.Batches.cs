@@ -186,77 +186,131 @@ public sealed partial class RedisQuotaStore
         return queued;
     }
 
-    /// <summary>Sends claimed adds as one script, frees the lane's place, then answers each caller. Never throws.</summary>
+    /// <summary>Sends claimed adds as one script, answers each caller, then frees the lane's place. Never throws.</summary>
+    /// <remarks>
+    /// The callers are answered before the lane's place is freed: their next adds then queue (the lane is still full)
+    /// and go together in the batch sent when a place frees, instead of the first of them going alone.
+    /// </remarks>
     private async Task SendBatchAsync(RedisConsumeLane lane, List<RedisPendingConsume> batch)
     {
+        if (batch.Count == 1)
+        {
+            await SendAgainAsync(batch[0]).ConfigureAwait(false);
+            Release(lane);
+            return;
+        }
+
+        List<List<RedisPendingConsume>> runs;
         RedisResult[] reply;
-        var single = batch.Count == 1;
         try
         {
-            // The oldest add's caller has waited longest: the batch gets what is left of its OperationTimeout.
-            var timeout = Remaining(batch[0]);
-            if (single)
-            {
-                reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, batch[0].Keys.Keys, TryAddArguments(batch[0]), timeout, CancellationToken.None).ConfigureAwait(false))!;
-            }
-            else
-            {
-                Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _batchedAdds, batch.Count);
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _batchedAdds, batch.Count);
 
-                // The script answers in the order it was given the adds: grouped by counter and shape.
-                (var keys, var args, batch) = RedisConsumeBatch.Arguments(batch, _graceMilliseconds);
-                reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAddBatch, keys, args, timeout, CancellationToken.None).ConfigureAwait(false))!;
-            }
+            // The oldest add's caller has waited longest: the batch gets what is left of its OperationTimeout. The
+            // script answers per run of adds, in the order it was given them: grouped by counter, shape and amounts.
+            var timeout = Remaining(batch[0]);
+            (var keys, var args, runs) = RedisConsumeBatch.Arguments(batch, _graceMilliseconds);
+            reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAddBatch, keys, args, timeout, CancellationToken.None).ConfigureAwait(false))!;
         }
         catch (Exception ex)
         {
-            Release(lane);
             foreach (var consume in batch)
             {
                 consume.SetException(ex);
             }
 
-            return;
-        }
-
-        Release(lane);
-        if (single)
-        {
-            Answer(batch[0], reply, 0, combined: false);
+            Release(lane);
             return;
         }
 
         var offset = 0;
-        foreach (var consume in batch)
+        foreach (var run in runs)
         {
-            Answer(consume, reply, offset, combined: true);
-            offset += 1 + consume.Deltas.Length;
+            AnswerRun(run, reply, offset);
+            offset += 2 + run[0].Deltas.Length;
         }
+
+        Release(lane);
     }
 
     /// <summary>
-    /// Answers an add from its part of a reply: try_add.lua's status, index, values; or, <paramref name="combined"/>,
-    /// try_add_batch.lua's status + 4 * (index + 1), values. A reply that cannot be read fails the add.
+    /// Answers a run of equal adds from its part of try_add_batch.lua's reply: how many were applied (-1: none
+    /// handled), the index of the meter that refused the rest, and the values before the run. A reply that cannot be
+    /// read fails the run's adds.
     /// </summary>
-    private void Answer(RedisPendingConsume consume, RedisResult[] reply, int offset, bool combined)
+    private void AnswerRun(List<RedisPendingConsume> run, RedisResult[] reply, int offset)
+    {
+        var deltas = run[0].Deltas;
+        long[] before;
+        int applied, refusedIndex;
+        try
+        {
+            applied = (int)reply[offset];
+            refusedIndex = (int)reply[offset + 1];
+            before = new long[deltas.Length];
+            for (var i = 0; i < before.Length; i++)
+            {
+                before[i] = (long)reply[offset + 2 + i];
+            }
+        }
+        catch (Exception ex) when (ex is InvalidCastException or IndexOutOfRangeException)
+        {
+            var failure = new QuotaStoreException($"The Redis quota store could not read a reply of Redis to a batch of conditional adds: {ex.Message}", ex);
+            foreach (var consume in run)
+            {
+                consume.SetException(failure);
+            }
+
+            return;
+        }
+
+        for (var j = 0; j < run.Count; j++)
+        {
+            if (applied < 0)
+            {
+                // A value near 2^53: try_add.lua counts such values exactly.
+                _ = SendAgainAsync(run[j]);
+                continue;
+            }
+
+            // The jth add (from 0) of the run leaves every meter at its value before the run + (j + 1) * amount; each
+            // refused add sees the values after the applied ones. Exact: the script handles values below 2^53 only.
+            var steps = j < applied ? j + 1 : applied;
+            run[j].SetResult(new QuotaStoreResult(j < applied, j < applied ? -1 : refusedIndex, ValuesAfter(before, deltas, steps)));
+        }
+    }
+
+    private static QuotaCounterValues ValuesAfter(long[] before, QuotaMeterDelta[] deltas, int steps)
+    {
+        if (deltas.Length == 1)
+        {
+            return new QuotaCounterValues(before[0] + (steps * deltas[0].Amount));
+        }
+
+        var values = new long[deltas.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = before[i] + (steps * deltas[i].Amount);
+        }
+
+        return new QuotaCounterValues(values);
+    }
+
+    /// <summary>Answers an add from try_add.lua's reply: status, index, values. A reply that cannot be read fails the add.</summary>
+    private void Answer(RedisPendingConsume consume, RedisResult[] reply)
     {
         try
         {
-            var code = (int)reply[offset];
-            var (status, index, values) = combined ? (code & 3, (code >> 2) - 1, offset + 1) : (code, (int)reply[offset + 1], offset + 2);
-            if (status == RedisConsumeBatch.NotHandled)
-            {
-                // A value near 2^53: try_add.lua counts such values exactly.
-                _ = SendAgainAsync(consume);
-            }
-            else if (status == Overflowed)
+            var status = (int)reply[0];
+            var index = (int)reply[1];
+            if (status == Overflowed)
             {
                 consume.SetException(Overflow(consume.Counter, consume.Deltas[index]));
             }
             else
             {
-                consume.SetResult(new QuotaStoreResult(status == Applied, index, Values(reply, values, consume.Deltas.Length)));
+                consume.SetResult(new QuotaStoreResult(status == Applied, index, Values(reply, 2, consume.Deltas.Length)));
             }
         }
         catch (Exception ex) when (ex is InvalidCastException or IndexOutOfRangeException)
@@ -265,13 +319,15 @@ public sealed partial class RedisQuotaStore
         }
     }
 
-    /// <summary>Sends an add the batch script left alone with try_add.lua, on its own. Never throws.</summary>
+    /// <summary>
+    /// Sends a queued add alone with try_add.lua: the only add of a batch, or one the batch script left alone. Never throws.
+    /// </summary>
     private async Task SendAgainAsync(RedisPendingConsume consume)
     {
         try
         {
             var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, consume.Keys.Keys, TryAddArguments(consume), Remaining(consume), CancellationToken.None).ConfigureAwait(false))!;
-            Answer(consume, reply, 0, combined: false);
+            Answer(consume, reply);
         }
         catch (Exception ex)
         {

@@ -94,6 +94,57 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Runs_of_equal_adds_stop_at_the_first_meter_without_room_and_each_add_gets_its_own_values()
+    {
+        var mixed = Counter("runs");
+        var full = Counter("zero-full");
+        var open = Counter("zero-open");
+        await _store.AddAsync(full, Deltas(new QuotaMeterDelta("checks", 2)), Expiry);
+        await _store.AddAsync(open, Deltas(new QuotaMeterDelta("checks", 1)), Expiry);
+
+        var results = await WhilePausedAsync(() =>
+        [
+            // One run of five: tokens has room for three (30, 60, 90), so the last two are refused by meter 1.
+            .. Enumerable.Range(0, 5).Select(_ => Add(mixed, new QuotaMeterDelta("requests", 1, 100), new QuotaMeterDelta("tokens", 30, 100))),
+
+            // The same counter and meters with other amounts: a second run, after the first.
+            .. Enumerable.Range(0, 2).Select(_ => Add(mixed, new QuotaMeterDelta("requests", 1, 100), new QuotaMeterDelta("tokens", 5, 100))),
+
+            // Amount zero needs room for one, adds nothing: all refused on a full counter, all applied on another.
+            .. Enumerable.Range(0, 3).Select(_ => Add(full, new QuotaMeterDelta("checks", 0, 2))),
+            .. Enumerable.Range(0, 3).Select(_ => Add(open, new QuotaMeterDelta("checks", 0, 2))),
+        ]);
+
+        Assert.Equal(1, _store.Batches);
+        Assert.Equal(13, _store.BatchedAdds);
+        var first = results[..5];
+        Assert.Equal([(1L, 30L), (2, 60), (3, 90)], first.Where(r => r.Applied).Select(r => (r.Values[0], r.Values[1])).Order());
+        Assert.All(first.Where(r => !r.Applied), r =>
+        {
+            Assert.Equal(1, r.RefusedIndex);
+            Assert.Equal([3L, 90], [r.Values[0], r.Values[1]]);
+        });
+        Assert.Equal(2, first.Count(r => !r.Applied));
+        Assert.Equal([(4L, 95L), (5, 100)], results[5..7].Select(r => (r.Values[0], r.Values[1])).Order());
+        Assert.All(results[5..7], r => Assert.True(r.Applied));
+        Assert.Equal(new Dictionary<string, long> { ["requests"] = 5, ["tokens"] = 100 }, await _store.ReadAsync(mixed));
+
+        Assert.All(results[7..10], r =>
+        {
+            Assert.False(r.Applied);
+            Assert.Equal(0, r.RefusedIndex);
+            Assert.Equal(2, r.Values[0]);
+        });
+        Assert.All(results[10..], r =>
+        {
+            Assert.True(r.Applied);
+            Assert.Equal(1, r.Values[0]);
+        });
+        Assert.Equal(2, (await _store.ReadAsync(full))["checks"]);
+        Assert.Equal(1, (await _store.ReadAsync(open))["checks"]);
+    }
+
+    [Fact]
     public async Task Many_concurrent_callers_get_exactly_the_allowance_across_batches()
     {
         var counter = Counter("crowd");
