@@ -5,58 +5,23 @@ namespace Quota;
 internal sealed partial class QuotaService
 {
     /// <summary>
-    /// Bounds a store call by the policy's <see cref="QuotaPolicy.StoreTimeout"/> and turns its failures into
-    /// <see cref="QuotaStoreException"/>. A call that completed synchronously (the in-memory store) passes straight through.
+    /// Bounds a store call by the policy's <see cref="QuotaPolicy.StoreTimeout"/> and the caller's token, and turns its
+    /// failures into <see cref="QuotaStoreException"/> (see <see cref="StoreCallGuard{T}"/>). A call that completed
+    /// synchronously (the in-memory store) passes straight through.
     /// </summary>
     private static ValueTask<T> GuardAsync<T>(PolicyRuntime runtime, ValueTask<T> call, CancellationToken cancellationToken)
-    {
-        if (call.IsCompletedSuccessfully)
-        {
-            return call;
-        }
+        => call.IsCompletedSuccessfully ? call : StoreCallGuard<T>.Start(runtime, call, cancellationToken);
 
-        return AwaitGuardedAsync(runtime, call.AsTask(), cancellationToken);
-    }
+    private static ValueTask GuardAsync(PolicyRuntime runtime, ValueTask call, CancellationToken cancellationToken)
+        => call.IsCompletedSuccessfully ? call : AwaitAsync(StoreCallGuard<bool>.Start(runtime, AsBoolAsync(call), cancellationToken));
 
-    private static async ValueTask GuardAsync(PolicyRuntime runtime, ValueTask call, CancellationToken cancellationToken)
-    {
-        if (call.IsCompletedSuccessfully)
-        {
-            return;
-        }
+    private static async ValueTask AwaitAsync(ValueTask<bool> call) => await call.ConfigureAwait(false);
 
-        await AwaitGuardedAsync(runtime, AsBoolTask(call), cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<bool> AsBoolTask(ValueTask call)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> AsBoolAsync(ValueTask call)
     {
         await call.ConfigureAwait(false);
         return true;
-    }
-
-    // Pooled: a store that answers asynchronously (Redis) goes through here on every call.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<T> AwaitGuardedAsync<T>(PolicyRuntime runtime, Task<T> task, CancellationToken cancellationToken)
-    {
-        var timeout = runtime.Policy.StoreTimeout;
-        try
-        {
-            return await task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException ex)
-        {
-            // The store call may still complete later; observe its failure so it is not reported as unobserved.
-            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw new QuotaStoreException($"The quota store did not answer within {timeout.TotalMilliseconds:0} ms for policy '{runtime.Name}'.", ex);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is not QuotaStoreException and not ArgumentException)
-        {
-            throw new QuotaStoreException($"The quota store failed for policy '{runtime.Name}': {ex.Message}", ex);
-        }
     }
 
     /// <summary>

@@ -21,7 +21,8 @@ public sealed class QuotaServiceFailureTests
     [InlineData(QuotaFailureMode.FailClosed, QuotaOutcome.FailedClosed, false)]
     public async Task A_throwing_store_meets_the_failure_mode(QuotaFailureMode mode, QuotaOutcome outcome, bool allowed)
     {
-        var quota = WithStore(new BrokenStore(hang: false), mode);
+        // A long timeout: the store fails after a hop to the thread pool, which a busy test run can delay past 200 ms.
+        var quota = WithStore(new BrokenStore(hang: false), mode, timeoutMs: 30_000);
 
         var decision = await quota.TryConsumeAsync("api", "alice");
 
