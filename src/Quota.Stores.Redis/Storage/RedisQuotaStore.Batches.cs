@@ -10,8 +10,8 @@ public sealed partial class RedisQuotaStore
     /// <summary>The most adds one batch script carries.</summary>
     private const int MaxBatch = 64;
 
-    /// <summary>How many calls (single adds or batches) a lane keeps in flight before adds queue up.</summary>
-    private const int MaxInFlight = 2;
+    /// <summary>How many calls (single adds or batches) a lane keeps in flight when its queue holds full batches.</summary>
+    private const int MaxInFlight = 4;
 
     private const int TopologyUnknown = 0;
     private const int TopologySingle = 1;
@@ -31,8 +31,10 @@ public sealed partial class RedisQuotaStore
     internal long BatchedAdds => Interlocked.Read(ref _batchedAdds);
 
     /// <summary>
-    /// Sends the add at once when its lane has room in flight, else queues it for the next batch of the lane: one
-    /// script for every add that queued while earlier calls were in flight.
+    /// Sends the add at once when nothing of its lane is in flight, else queues it for the next batch of the lane: one
+    /// script for every add that queued while an earlier call was in flight, sent when that call finishes. A queue
+    /// that fills a batch is sent at once while fewer than <see cref="MaxInFlight"/> calls are in flight, so heavy load
+    /// or a long round trip still keeps several batches on the wire.
     /// </summary>
     private ValueTask<QuotaStoreResult> SubmitAsync(RedisPendingConsume consume, CancellationToken cancellationToken)
     {
@@ -51,9 +53,10 @@ public sealed partial class RedisQuotaStore
             return TryAddCoreAsync(consume, cancellationToken);
         }
 
+        List<RedisPendingConsume>? full = null;
         lock (lane.Gate)
         {
-            if (lane.InFlight < MaxInFlight && lane.Queue.Count == 0)
+            if (lane.InFlight == 0 && lane.Queue.Count == 0)
             {
                 lane.InFlight++;
             }
@@ -63,11 +66,24 @@ public sealed partial class RedisQuotaStore
                 consume.QueuedAt = Stopwatch.GetTimestamp();
                 consume.Watch(cancellationToken);
                 lane.Queue.Add(consume);
-                return consume.Result;
+                if (lane.Queue.Count < MaxBatch || lane.InFlight >= MaxInFlight)
+                {
+                    return consume.Result;
+                }
+
+                full = TakeBatch(lane);
+                lane.InFlight++;
             }
         }
 
-        return SendAloneAsync(lane, consume, cancellationToken);
+        if (full is null)
+        {
+            return SendAloneAsync(lane, consume, cancellationToken);
+        }
+
+        var result = consume.Result;
+        Send(lane, full);
+        return result;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -139,16 +155,7 @@ public sealed partial class RedisQuotaStore
                     return;
                 }
 
-                queued = lane.Queue;
-                if (queued.Count <= MaxBatch)
-                {
-                    lane.Queue = [];
-                }
-                else
-                {
-                    lane.Queue = queued.GetRange(MaxBatch, queued.Count - MaxBatch);
-                    queued.RemoveRange(MaxBatch, queued.Count - MaxBatch);
-                }
+                queued = TakeBatch(lane);
             }
 
             var batch = Claim(queued);
@@ -157,6 +164,37 @@ public sealed partial class RedisQuotaStore
                 _ = SendBatchAsync(lane, batch);
                 return;
             }
+        }
+    }
+
+    /// <summary>Takes the oldest adds of the lane's queue, at most a batch of them. Called under the lane's gate.</summary>
+    private static List<RedisPendingConsume> TakeBatch(RedisConsumeLane lane)
+    {
+        var queued = lane.Queue;
+        if (queued.Count <= MaxBatch)
+        {
+            lane.Queue = [];
+        }
+        else
+        {
+            lane.Queue = queued.GetRange(MaxBatch, queued.Count - MaxBatch);
+            queued.RemoveRange(MaxBatch, queued.Count - MaxBatch);
+        }
+
+        return queued;
+    }
+
+    /// <summary>Sends queued adds taken with a place in flight of their lane, or frees the place when none still waits.</summary>
+    private void Send(RedisConsumeLane lane, List<RedisPendingConsume> queued)
+    {
+        var batch = Claim(queued);
+        if (batch.Count > 0)
+        {
+            _ = SendBatchAsync(lane, batch);
+        }
+        else
+        {
+            Release(lane);
         }
     }
 

@@ -106,9 +106,9 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
         Task<QuotaStoreResult>[] calls;
         try
         {
-            // Two adds in the slot of "held" (another cycle: other keys, same tag) fill its places in flight, so the
+            // An add in the slot of "held" (another cycle: other keys, same tag) is that lane's call in flight, so the
             // adds on "held" queue; "free" lives on another node, in another lane, and is answered meanwhile.
-            _ = Enumerable.Range(0, 2).Select(_ => store.TryAddAsync(filler, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask()).ToArray();
+            _ = store.TryAddAsync(filler, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask();
             calls = Enumerable.Range(0, 6).Select(_ => store.TryAddAsync(held, Deltas(new QuotaMeterDelta("requests", 1, 4)), Expiry).AsTask()).ToArray();
             Assert.True((await store.TryAddAsync(new QuotaCounterKey(policy, free, Clock.Now), Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Applied);
             Assert.DoesNotContain(calls, c => c.IsCompleted);

@@ -6,7 +6,7 @@ namespace Quota.Tests.Storage;
 
 /// <summary>
 /// Conditional adds that queue behind calls in flight and go to Redis as one batch script. Each test owns its server
-/// and pauses it (SIGSTOP): the first two adds are then in flight and cannot finish, so every later add queues, and
+/// and pauses it (SIGSTOP): the first add is then in flight and cannot finish, so every later add queues, and
 /// exactly those go in the batch sent when the server resumes.
 /// </summary>
 public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
@@ -145,6 +145,36 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_queue_that_fills_a_batch_goes_at_once_without_waiting_for_the_call_in_flight()
+    {
+        var counter = Counter("full");
+        await _server.PauseAsync();
+        Task<QuotaStoreResult>[] fillers;
+        Task<QuotaStoreResult>[] calls;
+        try
+        {
+            fillers = Fill();
+            calls = Enumerable.Range(0, 64 + 10).Select(_ => Add(counter, new QuotaMeterDelta("requests", 1, 70))).ToArray();
+
+            // The 64th queued add sent the first 64 while the filler was still in flight; the last 10 wait for a call to finish.
+            Assert.Equal(1, _store.Batches);
+            Assert.Equal(64, _store.BatchedAdds);
+            Assert.DoesNotContain(calls, c => c.IsCompleted);
+        }
+        finally
+        {
+            await _server.ResumeAsync();
+        }
+
+        await Task.WhenAll(fillers).WaitAsync(NoHang);
+        var results = await Task.WhenAll(calls).WaitAsync(NoHang);
+        Assert.Equal(2, _store.Batches);
+        Assert.Equal(74, _store.BatchedAdds);
+        Assert.Equal(Enumerable.Range(1, 70).Select(i => (long)i), results.Where(r => r.Applied).Select(r => r.Values[0]).Order());
+        Assert.Equal(70, (await _store.ReadAsync(counter))["requests"]);
+    }
+
+    [Fact]
     public async Task Many_concurrent_callers_get_exactly_the_allowance_across_batches()
     {
         var counter = Counter("crowd");
@@ -213,7 +243,7 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
         {
             calls =
             [
-                .. Enumerable.Range(0, 2).Select(_ => store.TryAddAsync(filled, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask()),
+                store.TryAddAsync(filled, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask(),
                 .. Enumerable.Range(0, 3).Select(_ => store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask()),
             ];
             foreach (var call in calls)
@@ -226,8 +256,8 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
             await _server.ResumeAsync();
         }
 
-        // The two sent alone land once Redis runs again; the three queued were either never sent or sent as one batch.
-        await EventuallyAsync(async () => (await store.ReadAsync(filled)).GetValueOrDefault("requests") == 2);
+        // The one sent alone lands once Redis runs again; the three queued were either never sent or sent as one batch.
+        await EventuallyAsync(async () => (await store.ReadAsync(filled)).GetValueOrDefault("requests") == 1);
         Assert.Contains((await store.ReadAsync(counter)).GetValueOrDefault("requests"), new long[] { 0, 3 });
         Assert.True((await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry)).Applied);
     }
@@ -269,14 +299,14 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     private Task<QuotaStoreResult> Add(QuotaCounterKey counter, params QuotaMeterDelta[] deltas)
         => _store.TryAddAsync(counter, deltas, Expiry).AsTask();
 
-    /// <summary>Two adds on a counter of their own: sent at once, they take the lane's places in flight.</summary>
+    /// <summary>An add on a counter of its own: sent at once, alone, it is the lane's call in flight.</summary>
     private Task<QuotaStoreResult>[] Fill()
     {
         var filler = Counter("filler-" + Guid.NewGuid().ToString("N"));
-        return [Add(filler, new QuotaMeterDelta("requests", 1, 10)), Add(filler, new QuotaMeterDelta("requests", 1, 10))];
+        return [Add(filler, new QuotaMeterDelta("requests", 1, 10))];
     }
 
-    /// <summary>Starts the adds while Redis is paused (behind two fillers, so all of them queue), then resumes it.</summary>
+    /// <summary>Starts the adds while Redis is paused (behind a filler, so all of them queue), then resumes it.</summary>
     private async Task<QuotaStoreResult[]> WhilePausedAsync(Func<Task<QuotaStoreResult>[]> start)
     {
         await _server.PauseAsync();
