@@ -61,7 +61,10 @@ internal sealed class QuotaTimeSource
     {
         var tick = Environment.TickCount64;
         var now = _clock.GetCurrentInstant();
-        if (_intervalMilliseconds > 0)
+
+        // A new reading at most once per tick of the count: callers that read exactly on every call (a store that is
+        // not in memory) would otherwise allocate one each time.
+        if (_intervalMilliseconds > 0 && Volatile.Read(ref _sample)?.Tick != tick)
         {
             Volatile.Write(ref _sample, new Sample(now.ToUnixTimeTicks(), tick));
         }

@@ -173,7 +173,8 @@ public sealed partial class RedisQuotaStore
         var queued = lane.Queue;
         if (queued.Count <= MaxBatch)
         {
-            lane.Queue = [];
+            // Sized like the batch just taken, which the next one tends to match, rather than grown step by step.
+            lane.Queue = new List<RedisPendingConsume>(Math.Max(4, queued.Count));
         }
         else
         {
