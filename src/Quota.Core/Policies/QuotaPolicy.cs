@@ -41,7 +41,7 @@ public sealed class QuotaPolicy
     /// <summary>Gets what a consume answers when the store fails.</summary>
     public QuotaFailureMode FailureMode { get; }
 
-    /// <summary>Gets how long a store call may take.</summary>
+    /// <summary>Gets how long a store call may take (see <see cref="QuotaPolicyOptions.StoreTimeout"/>).</summary>
     public TimeSpan StoreTimeout { get; }
 
     /// <summary>Gets how long provider results are cached.</summary>

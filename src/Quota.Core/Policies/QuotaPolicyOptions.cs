@@ -30,6 +30,11 @@ public sealed class QuotaPolicyOptions
     public QuotaFailureMode FailureMode { get; set; } = QuotaFailureMode.FailClosed;
 
     /// <summary>Gets or sets how long a consume waits for the store before the failure mode applies. Defaults to one second.</summary>
+    /// <remarks>
+    /// A call is given at least this long and at most a sixteenth longer: calls that start close together share one
+    /// deadline, which keeps the bound cheap on every call. A call that runs out of time is abandoned, not cancelled,
+    /// so the store may still apply it.
+    /// </remarks>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
