@@ -22,10 +22,10 @@ internal sealed class StoreCallGuard<T> : IValueTaskSource<T>
     private static readonly ConcurrentQueue<StoreCallGuard<T>> Pool = new();
     private static readonly Action<object?> OnDeadline = static state => ((StoreCallGuard<T>)state!).TimedOut();
     private static readonly Action<object?, CancellationToken> OnCancellation = static (state, token) => ((StoreCallGuard<T>)state!).Cancelled(token);
-    private static int _pooled;
+    private static int s_pooled;
 
     [ThreadStatic]
-    private static StoreCallGuard<T>? _cached;
+    private static StoreCallGuard<T>? t_cached;
 
     private readonly Action _onCallCompleted;
     private ManualResetValueTaskSourceCore<T> _core;
@@ -102,16 +102,16 @@ internal sealed class StoreCallGuard<T> : IValueTaskSource<T>
 
     private static StoreCallGuard<T> Rent()
     {
-        var guard = _cached;
+        var guard = t_cached;
         if (guard is not null)
         {
-            _cached = null;
+            t_cached = null;
             return guard;
         }
 
         if (Pool.TryDequeue(out guard))
         {
-            Interlocked.Decrement(ref _pooled);
+            Interlocked.Decrement(ref s_pooled);
             return guard;
         }
 
@@ -205,17 +205,17 @@ internal sealed class StoreCallGuard<T> : IValueTaskSource<T>
         _cancellationToken = default;
         _deadline = default;
         _cancellation = default;
-        if (_cached is null)
+        if (t_cached is null)
         {
-            _cached = this;
+            t_cached = this;
         }
-        else if (Interlocked.Increment(ref _pooled) <= MaxPooled)
+        else if (Interlocked.Increment(ref s_pooled) <= MaxPooled)
         {
             Pool.Enqueue(this);
         }
         else
         {
-            Interlocked.Decrement(ref _pooled);
+            Interlocked.Decrement(ref s_pooled);
         }
     }
 }
