@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+
+namespace Quota.Testing;
+
+public abstract partial class QuotaStoreContract
+{
+    /// <summary>
+    /// Builds a service over <paramref name="store"/> the way an application does, reading time from
+    /// <paramref name="clock"/>: one app instance. Several built on one store (or on a store and its peer) are
+    /// instances sharing the store. Dispose the provider when done.
+    /// </summary>
+    protected static ServiceProvider CreateServices(IQuotaStore store, IClock clock, string policy, Action<QuotaPolicyOptions> configure)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(clock);
+        services.AddQuota()
+            .AddPolicy(policy, p =>
+            {
+                // A bound no healthy call reaches on a loaded machine: these tests are about counting, not timeouts.
+                p.StoreTimeout = TimeSpan.FromSeconds(30);
+                configure(p);
+            })
+            .UseStore(_ => store);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>A first-use policy of one request a day: the smallest allowance, so any extra grant shows.</summary>
+    protected static void OneRequestADay(QuotaPolicyOptions policy)
+    {
+        policy.Period = "daily";
+        policy.AnchorMode = QuotaAnchorMode.FirstUse;
+        policy.Allowances["requests"] = 1;
+    }
+}
