@@ -1,5 +1,4 @@
 using System.Collections.ObjectModel;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using NodaTime;
 using StackExchange.Redis;
@@ -27,7 +26,7 @@ public sealed partial class RedisQuotaStore
     /// <inheritdoc />
     public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
     {
-        StoreArguments.Validate(counter, deltas.Span);
+        StoreArguments.Validate(counter, deltas.Span, idempotencyId);
         cancellationToken.ThrowIfCancellationRequested();
         var span = deltas.Span;
 
@@ -183,6 +182,5 @@ public sealed partial class RedisQuotaStore
         return new QuotaCounterValues(values);
     }
 
-    private static OverflowException Overflow(QuotaCounterKey counter, QuotaMeterDelta delta)
-        => new(string.Create(CultureInfo.InvariantCulture, $"Adding {delta.Amount} to meter '{delta.Meter}' of policy '{counter.Policy}' would pass {long.MaxValue}; nothing was added. Record such amounts in a coarser unit."));
+    private static QuotaOverflowException Overflow(QuotaCounterKey counter, QuotaMeterDelta delta) => new(counter.Policy, delta.Meter, delta.Amount);
 }
