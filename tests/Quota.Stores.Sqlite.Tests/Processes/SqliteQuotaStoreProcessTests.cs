@@ -109,7 +109,7 @@ public sealed class SqliteQuotaStoreProcessTests : SqliteFileTest
     public async Task Processes_opening_one_new_file_at_once_are_never_refused_nor_granted_too_much()
     {
         const int processes = 4;
-        const int rounds = 8;
+        const int rounds = 25;
         const int subjects = 3;
         const int callers = 8;
         const int callsEach = 2;
