@@ -68,15 +68,9 @@ public abstract partial class QuotaStoreContract
     [Fact]
     public async Task Services_whose_clocks_differ_by_a_second_grant_one_allowance()
     {
-        var behind = new FakeClock(Clock.Now);
-        var ahead = new FakeClock(Clock.Now + Duration.FromSeconds(1));
-        var store = CreateStore(Clock);
-        var peer = CreatePeerStore(store, Clock);
         var policy = NewPolicy();
-        await using var one = CreateServices(store, behind, policy, OneRequestADay);
-        await using var two = CreateServices(peer, ahead, policy, OneRequestADay);
-        var slow = one.GetRequiredService<IQuotaService>();
-        var fast = two.GetRequiredService<IQuotaService>();
+        await using var instances = StartInstancesASecondApart(policy);
+        var (slow, fast) = (instances.Behind, instances.Ahead);
 
         // The instance ahead sets the anchor; the one behind then reads an anchor later than its own now.
         var first = await fast.TryConsumeAsync(policy, "ahead-first");
@@ -94,8 +88,8 @@ public abstract partial class QuotaStoreContract
         Assert.Equal(second.Cycle, leading.Cycle);
 
         // Half a second on, the instance behind is still before the anchor the other one set.
-        behind.Advance(Duration.FromMilliseconds(500));
-        ahead.Advance(Duration.FromMilliseconds(500));
+        instances.BehindClock.Advance(Duration.FromMilliseconds(500));
+        instances.AheadClock.Advance(Duration.FromMilliseconds(500));
         Assert.Equal(QuotaOutcome.Refused, (await slow.TryConsumeAsync(policy, "ahead-first")).Outcome);
         Assert.Equal(QuotaOutcome.Refused, (await fast.TryConsumeAsync(policy, "ahead-first")).Outcome);
 
@@ -103,7 +97,7 @@ public abstract partial class QuotaStoreContract
         {
             var usage = await quota.GetUsageAsync(policy, "ahead-first");
             Assert.Equal(1, usage.Meters["requests"]);
-            Assert.Equal(ahead.Now - Duration.FromMilliseconds(500), usage.AnchorDate);
+            Assert.Equal(instances.AheadClock.Now - Duration.FromMilliseconds(500), usage.AnchorDate);
             Assert.Equal(first.Cycle, usage.Cycle);
         }
     }
@@ -113,15 +107,9 @@ public abstract partial class QuotaStoreContract
     {
         const int subjects = 400;
         const int idsPerSubject = 10;
-        var behind = new FakeClock(Clock.Now);
-        var ahead = new FakeClock(Clock.Now + Duration.FromSeconds(1));
-        var store = CreateStore(Clock);
-        var peer = CreatePeerStore(store, Clock);
         var policy = NewPolicy();
-        await using var one = CreateServices(store, ahead, policy, OneRequestADay);
-        await using var two = CreateServices(peer, behind, policy, OneRequestADay);
-        var first = one.GetRequiredService<IQuotaService>();
-        var retry = two.GetRequiredService<IQuotaService>();
+        await using var instances = StartInstancesASecondApart(policy);
+        var (first, retry) = (instances.Ahead, instances.Behind);
         var rows = new Dictionary<string, long> { ["rows"] = 1 };
         long applied = 0;
         long reapplied = 0;
