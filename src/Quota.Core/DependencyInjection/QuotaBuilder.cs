@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -60,6 +61,24 @@ public sealed class QuotaBuilder
     {
         ArgumentNullException.ThrowIfNull(configure);
         Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Tells Quota that another component reads <paramref name="section"/> (a store's options under <c>Quota:Sqlite</c>, say),
+    /// so that Quota's configuration reader does not refuse it as a key no one reads. A section outside the Quota section
+    /// needs no claim; the store packages claim the section they are given.
+    /// </summary>
+    /// <param name="section">The section the other component reads.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder ClaimSection(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        if (section is IConfigurationSection { Path: { Length: > 0 } path })
+        {
+            Services.AddSingleton(new QuotaClaimedSection(path));
+        }
+
         return this;
     }
 

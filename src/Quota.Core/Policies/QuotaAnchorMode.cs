@@ -1,16 +1,17 @@
 namespace Quota;
 
 /// <summary>Where a policy's cycles are counted from.</summary>
+/// <remarks>
+/// Configuration accepts each name ignoring case, hyphens and underscores, and Zuplo's spelling of the default:
+/// <c>first-api-call</c> is <see cref="FirstUse"/>.
+/// </remarks>
 public enum QuotaAnchorMode
 {
     /// <summary>
     /// From the subject's first use of the policy: the store records that instant once, atomically, and every
-    /// later cycle is counted from it ("10,000 requests a month from the day you started").
+    /// later cycle is counted from it ("10,000 requests a month from the day you started"). Zuplo calls it <c>first-api-call</c>.
     /// </summary>
     FirstUse = 0,
-
-    /// <summary>Zuplo's name for <see cref="FirstUse"/>.</summary>
-    FirstApiCall = FirstUse,
 
     /// <summary>From an instant the application supplies per subject, such as a subscription's start (<see cref="QuotaPolicyOptions.AnchorProvider"/>).</summary>
     Function = 1,
