@@ -93,6 +93,10 @@ internal sealed class QuotaOptionsValidator(IServiceProvider services) : IValida
         {
             errors.Add($"{Path("AnchorMode")} is 'Function' but no AnchorProvider is set. Set it in code: AddPolicy(\"{name}\", p => p.AnchorProvider = (key, cancellationToken) => …) (e.g. the subscription's start), or write FirstUse or Calendar.");
         }
+        else if (policy.AnchorMode != QuotaAnchorMode.Function && policy.AnchorProvider is not null)
+        {
+            errors.Add($"{Path("AnchorMode")} is '{policy.AnchorMode}', so the AnchorProvider set in code would never be called. Write Function to count cycles from it, or remove it.");
+        }
 
         if (!Enum.IsDefined(policy.Enforcement))
         {

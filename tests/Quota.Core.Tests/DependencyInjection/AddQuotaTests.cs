@@ -66,6 +66,20 @@ public sealed class AddQuotaTests
     }
 
     [Fact]
+    public void An_anchor_function_under_another_anchor_mode_is_refused_rather_than_ignored()
+    {
+        var configuration = Json("""{ "Policies": { "sub": { "Period": "monthly", "AnchorMode": "Calendar" } } }""");
+        var services = new ServiceCollection();
+        services.AddQuota(configuration)
+            .AddPolicy("sub", p => p.AnchorProvider = (_, _) => ValueTask.FromResult(Instant.FromUtc(2024, 1, 1, 0, 0)));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IQuotaService>());
+
+        Assert.Equal("Policies:sub:AnchorMode is 'Calendar', so the AnchorProvider set in code would never be called. Write Function to count cycles from it, or remove it.", Assert.Single(error.Failures));
+    }
+
+    [Fact]
     public async Task A_bad_policy_stops_the_host_at_start_up_listing_every_problem()
     {
         var builder = Host.CreateApplicationBuilder();
