@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -101,7 +102,7 @@ public sealed class QuotaBuilder
     /// <typeparam name="TValidator">The validator of the store's options.</typeparam>
     /// <param name="factory">Creates the store once, from the application's services and the validated options.</param>
     /// <returns>The options builder, to configure or bind the options.</returns>
-    public OptionsBuilder<TOptions> UseStore<TOptions, TValidator>(Func<IServiceProvider, TOptions, IQuotaStore> factory)
+    public OptionsBuilder<TOptions> UseStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(Func<IServiceProvider, TOptions, IQuotaStore> factory)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
@@ -114,7 +115,7 @@ public sealed class QuotaBuilder
     /// <summary>Keeps usage in a store of type <typeparamref name="TStore"/>, created once from the application's services.</summary>
     /// <typeparam name="TStore">The store type.</typeparam>
     /// <returns>This builder.</returns>
-    public QuotaBuilder UseStore<TStore>()
+    public QuotaBuilder UseStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>()
         where TStore : class, IQuotaStore
     {
         Services.RemoveAll<IQuotaStore>();
