@@ -46,6 +46,7 @@ public static class QuotaServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configuration">The <c>Quota</c> section, e.g. <c>builder.Configuration.GetSection("Quota")</c>.</param>
     /// <returns>A builder for packages, more policies in code, and the store.</returns>
+    /// <exception cref="ArgumentException"><paramref name="configuration"/> is the whole configuration, which holds a <c>Quota</c> section.</exception>
     /// <exception cref="InvalidOperationException">A different section was already given to <c>AddQuota</c>.</exception>
     /// <remarks>
     /// <para>
@@ -62,6 +63,13 @@ public static class QuotaServiceCollectionExtensions
     public static QuotaBuilder AddQuota(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration is not IConfigurationSection && configuration.GetSection(QuotaConfigurationReader.DefaultSectionName).GetChildren().Any())
+        {
+            throw new ArgumentException(
+                "This is the application's whole configuration; pass its Quota section: services.AddQuota(configuration.GetSection(\"Quota\")).",
+                nameof(configuration));
+        }
+
         var builder = services.AddQuota();
         var source = new QuotaConfigurationSource(configuration);
         if (services.FirstOrDefault(d => d.ServiceType == typeof(QuotaConfigurationSource))?.ImplementationInstance is QuotaConfigurationSource given)

@@ -99,6 +99,16 @@ public sealed class QuotaConfigurationReaderTests
     }
 
     [Fact]
+    public void The_whole_configuration_in_place_of_the_section_is_refused_saying_which_to_pass()
+    {
+        var configuration = Json("""{ "Logging": { "LogLevel": { "Default": "Information" } }, "Quota": { "Policies": { "api": { "Period": "monthly" } } } }""");
+
+        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddQuota(configuration));
+
+        Assert.StartsWith("This is the application's whole configuration; pass its Quota section: services.AddQuota(configuration.GetSection(\"Quota\")).", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_reloaded_section_is_not_applied_until_the_next_start_not_even_in_part()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
