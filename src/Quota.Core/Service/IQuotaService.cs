@@ -81,7 +81,10 @@ public interface IQuotaService
     /// <param name="policy">The policy's name.</param>
     /// <param name="subject">The subject.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The anchor, the next reset, and every meter's usage, limit and remaining amount.</returns>
+    /// <returns>
+    /// The anchor, the next reset, each meter used in the cycle (<see cref="QuotaUsage.Meters"/>; a meter not counted yet is
+    /// left out), and each limited meter's limit and remaining amount.
+    /// </returns>
     ValueTask<QuotaUsage> GetUsageAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default);
 
     /// <summary>Sets every meter of the subject's current cycle back to zero. The anchor is kept.</summary>
