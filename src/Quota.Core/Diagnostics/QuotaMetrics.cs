@@ -17,6 +17,11 @@ public sealed class QuotaMetrics : IDisposable
         Consumed = _meter.CreateCounter<long>("quota.consumed", "{unit}", "Amounts counted by allowed consumes, per policy and meter.");
         Refused = _meter.CreateCounter<long>("quota.refused", "{call}", "Consumes refused, per policy and the meter that had no room.");
         StoreFailures = _meter.CreateCounter<long>("quota.store.failures", "{call}", "Store calls that failed or timed out, per policy and failure mode.");
+        LeaseReserved = _meter.CreateCounter<long>("quota.lease.reserved", "{unit}", "Units reserved in leased blocks, per policy and meter.");
+        LeaseSettled = _meter.CreateCounter<long>("quota.lease.settled", "{unit}", "Units granted from leased blocks and reported to the store as spent, per policy and meter.");
+        LeaseReclaimed = _meter.CreateCounter<long>("quota.lease.reclaimed", "{unit}", "Units of leased blocks given back unspent to the shared allowance, per policy and meter.");
+        LeaseFailures = _meter.CreateCounter<long>("quota.lease.failures", "{call}", "Lease calls (reserve, settle, give back) the store failed; each is retried at the next settle, per policy.");
+        Answers = _meter.CreateCounter<long>("quota.lease.answers", "{call}", "Consumes of leased policies, per policy and who answered: 'local' (from a block) or 'store' (the block was short).");
     }
 
     internal Counter<long> Consumed { get; }
@@ -24,6 +29,16 @@ public sealed class QuotaMetrics : IDisposable
     internal Counter<long> Refused { get; }
 
     internal Counter<long> StoreFailures { get; }
+
+    internal Counter<long> LeaseReserved { get; }
+
+    internal Counter<long> LeaseSettled { get; }
+
+    internal Counter<long> LeaseReclaimed { get; }
+
+    internal Counter<long> LeaseFailures { get; }
+
+    internal Counter<long> Answers { get; }
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -20,6 +20,13 @@ internal sealed class QuotaOptionsValidator(IServiceProvider services) : IValida
             errors.Add(unread);
         }
 
+        // Only a policy that leases needs the store at start-up: a store that cannot lease is refused now, not at first use.
+        if (options.Policies.Any(p => p.Value is { Lease.Enabled: true, Enforcement: QuotaEnforcement.Enforce })
+            && services.GetService<IQuotaStore>() is { } store and not IQuotaLeaseStore and not ILocalGrantSource)
+        {
+            errors.AddRange(options.Policies.Where(p => p.Value is { Lease.Enabled: true }).Select(p => QuotaService.LeaseRefusal(p.Key, store)));
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -116,6 +123,31 @@ internal sealed class QuotaOptionsValidator(IServiceProvider services) : IValida
         if (policy.SubjectCacheDuration < TimeSpan.Zero)
         {
             errors.Add($"{Path("SubjectCacheDuration")} is {Show(policy.SubjectCacheDuration)}, which is negative. Write zero or more, e.g. '00:01:00'.");
+        }
+
+        CollectLease(options.PathOf("Policies", name, "Lease"), policy, errors);
+    }
+
+    private static void CollectLease(string path, QuotaPolicyOptions policy, List<string> errors)
+    {
+        var lease = policy.Lease;
+        if (lease.SettleInterval < TimeSpan.FromMilliseconds(10) || lease.SettleInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{path}:SettleInterval is {Show(lease.SettleInterval)}, which is out of range. Write a time from '00:00:00.010' to '00:01:00', e.g. '00:00:01'.");
+        }
+        else if (lease.Lifetime < 3 * lease.SettleInterval || lease.Lifetime > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{path}:Lifetime is {Show(lease.Lifetime)}, which is out of range. Write at least three settle intervals ({Show(3 * lease.SettleInterval)}) and at most a day, e.g. '00:00:30'.");
+        }
+
+        if (lease.MaxBlock is < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}:MaxBlock is {lease.MaxBlock}, which is not positive. Write a positive number of units, e.g. 1000, or leave it out to size blocks by demand."));
+        }
+
+        if (lease.Enabled && policy.Enforcement == QuotaEnforcement.Shadow)
+        {
+            errors.Add($"{path}:Enabled is true on a policy whose Enforcement is Shadow, which records every consume and refuses none, so it has nothing to lease. Remove Lease or write Enforce.");
         }
     }
 

@@ -18,6 +18,13 @@ public sealed class QuotaPolicy
         SubjectCacheDuration = options.SubjectCacheDuration;
         AnchorProvider = options.AnchorProvider;
         SubjectProvider = options.SubjectProvider;
+        Lease = new QuotaLeaseOptions
+        {
+            Enabled = options.Lease.Enabled,
+            SettleInterval = options.Lease.SettleInterval,
+            Lifetime = options.Lease.Lifetime,
+            MaxBlock = options.Lease.MaxBlock,
+        };
     }
 
     /// <summary>Gets the policy's name.</summary>
@@ -47,8 +54,14 @@ public sealed class QuotaPolicy
     /// <summary>Gets how long provider results are cached.</summary>
     public TimeSpan SubjectCacheDuration { get; }
 
+    /// <summary>Gets a value indicating whether consumes are granted from leased blocks (see <see cref="QuotaLeaseOptions"/>).</summary>
+    public bool IsLeased => Lease.Enabled;
+
     /// <summary>Gets a value indicating whether allowances may differ per subject.</summary>
     public bool HasDynamicAllowances => SubjectProvider is not null;
+
+    /// <summary>Gets a copy of the lease settings, taken at start-up.</summary>
+    internal QuotaLeaseOptions Lease { get; }
 
     internal Func<string, CancellationToken, ValueTask<Instant>>? AnchorProvider { get; }
 

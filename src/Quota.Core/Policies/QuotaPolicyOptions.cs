@@ -63,6 +63,9 @@ public sealed class QuotaPolicyOptions
     /// <summary>Gets or sets how long results of <see cref="AnchorProvider"/> and <see cref="SubjectProvider"/> are cached. Defaults to one minute; zero calls them every time.</summary>
     public TimeSpan SubjectCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Gets the policy's leased allowances (<c>Lease:Enabled</c>, off by default): see <see cref="QuotaLeaseOptions"/>.</summary>
+    public QuotaLeaseOptions Lease { get; } = new();
+
     /// <summary>
     /// Gets the settings another package adds to this policy (e.g. Quota.AspNetCore's <c>QuotaBy</c> and
     /// <c>QuotaOnStatusCodes</c>), creating them with their defaults on first use. Packages wrap this in a named

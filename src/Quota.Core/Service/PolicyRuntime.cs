@@ -20,7 +20,6 @@ internal sealed class PolicyRuntime
         _maxSubjects = maxSubjects;
         DefaultDeltas = QuotaDeltas.Build(policy.Allowances, amounts: null);
         Deadlines = new StoreDeadlines(policy.StoreTimeout);
-        InMemoryFastPath = policy.Enforcement == QuotaEnforcement.Enforce && policy.SubjectProvider is null;
         if (policy.AnchorMode == QuotaAnchorMode.Calendar)
         {
             CalendarAnchor = CalendarAnchors.For(policy.Period, policy.Zone);
@@ -43,10 +42,24 @@ internal sealed class PolicyRuntime
     public Instant? CalendarAnchor { get; }
 
     /// <summary>
-    /// Gets a value indicating whether a default consume may take the in-memory fast path: enforced (a shadow policy
-    /// records unconditionally) and without a subject provider (whose subjects count under another key).
+    /// Gets the policy's local grants (the in-memory store's counters, or leased blocks), or <see langword="null"/> when
+    /// every consume asks the store. Set once, before the service answers its first call.
     /// </summary>
-    public bool InMemoryFastPath { get; }
+    public LocalGrants? Local
+    {
+        get;
+        set
+        {
+            field = value;
+            LocalFastPath = value is not null && Policy.Enforcement == QuotaEnforcement.Enforce && Policy.SubjectProvider is null;
+        }
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether a consume may take the local fast path: the policy grants locally, is enforced (a
+    /// shadow policy records unconditionally) and has no subject provider (whose subjects count under another key).
+    /// </summary>
+    public bool LocalFastPath { get; private set; }
 
     /// <summary>
     /// Returns the instant whose cycle a call at <paramref name="now"/> counts in: the later of <paramref name="now"/> and
@@ -126,10 +139,11 @@ internal sealed class CycleBox(Instant anchor, QuotaCycle cycle, Duration retent
     public Instant ExpiresAt { get; } = cycle.End < Instant.MaxValue - retention ? cycle.End + retention : Instant.MaxValue;
 
     /// <summary>
-    /// Gets or sets the in-memory store's counter for this cycle, cached so a consume skips the store's lookup. Only
-    /// a box that belongs to one subject (never the calendar policy's shared box) caches a counter.
+    /// Gets or sets the local counter this cycle's consumes are granted from (the in-memory store's counter, or a leased
+    /// block's), cached so a consume skips any lookup. Only a box that belongs to one subject (never the calendar
+    /// policy's shared box) caches a counter.
     /// </summary>
-    public InMemoryQuotaStore.Counter? Counter { get; set; }
+    public LocalCounter? Counter { get; set; }
 }
 
 /// <summary>What the service knows about one subject of one policy: the key it counts under, its allowances and anchor.</summary>

@@ -26,8 +26,8 @@ internal sealed partial class QuotaService
 
     /// <summary>Resolves the subject from what is cached, without I/O: a remembered subject, or a calendar anchor.</summary>
     /// <remarks>
-    /// On the in-memory store, calendar policies remember their subjects too (each with its own cycle, which caches the
-    /// subject's counter for the fast path); on other stores they share one cycle and remember nothing.
+    /// A policy that grants locally remembers the subjects of a calendar policy too (each with its own cycle, which caches
+    /// the subject's local counter for the fast path); other policies share one cycle and remember nothing.
     /// </remarks>
     private bool TryResolveCached(PolicyRuntime runtime, QuotaSubject subject, Instant now, out Resolved resolved)
     {
@@ -40,7 +40,7 @@ internal sealed partial class QuotaService
                 return true;
             }
 
-            if (_memory is null && policy.SubjectProvider is null && runtime.CalendarAnchor is { } calendar)
+            if (runtime.Local is null && policy.SubjectProvider is null && runtime.CalendarAnchor is { } calendar)
             {
                 resolved = new Resolved(subject.Key, policy.Allowances, runtime.DefaultDeltas, runtime.SharedCycleAt(calendar, now));
                 return true;

@@ -6,16 +6,15 @@ using NodaTime;
 namespace Quota;
 
 /// <summary>The <see cref="IQuotaService"/>: resolves policy, subject, anchor and cycle, then makes one store call.</summary>
-internal sealed partial class QuotaService : IQuotaService
+internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, IDisposable
 {
     private readonly FrozenDictionary<string, PolicyRuntime> _policies;
     private readonly IQuotaStore _store;
-    private readonly InMemoryQuotaStore? _memory;
     private readonly QuotaTimeSource _time;
     private readonly QuotaMetrics _metrics;
     private PolicyRuntime? _lastPolicy;
 
-    public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics)
+    public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -39,9 +38,9 @@ internal sealed partial class QuotaService : IQuotaService
             StringComparer.OrdinalIgnoreCase);
         Policies = _policies.Values.Select(r => r.Policy).ToArray();
         _store = store;
-        _memory = store as InMemoryQuotaStore;
         _time = new QuotaTimeSource(clock, value.ClockReadInterval);
         _metrics = metrics;
+        AttachLocalGrants(timeProvider ?? TimeProvider.System);
     }
 
     public IReadOnlyCollection<QuotaPolicy> Policies { get; }
@@ -52,7 +51,7 @@ internal sealed partial class QuotaService : IQuotaService
     {
         var runtime = Runtime(policy);
         StoreArguments.ValidateSubject(runtime.Name, key);
-        return _memory is not null && TryConsumeInMemory(runtime, key, cancellationToken, out var decision)
+        return runtime.LocalFastPath && TryConsumeLocal(runtime, key, cancellationToken, out var decision)
             ? new ValueTask<QuotaDecision>(decision)
             : ConsumeCoreAsync(runtime, new QuotaSubject(key), amounts: null, cancellationToken);
     }
@@ -68,10 +67,10 @@ internal sealed partial class QuotaService : IQuotaService
         var runtime = Runtime(policy);
         ValidateSubject(runtime, subject);
         var decision = default(QuotaDecision);
-        var fast = subject.Allowances is null && subject.Anchor is null && _memory is not null
+        var fast = subject.Allowances is null && subject.Anchor is null && runtime.LocalFastPath
             && (amounts is null
-                ? TryConsumeInMemory(runtime, subject.Key, cancellationToken, out decision)
-                : TryConsumeInMemory(runtime, subject.Key, amounts, cancellationToken, out decision));
+                ? TryConsumeLocal(runtime, subject.Key, cancellationToken, out decision)
+                : TryConsumeLocal(runtime, subject.Key, amounts, cancellationToken, out decision));
         return fast ? new ValueTask<QuotaDecision>(decision) : ConsumeCoreAsync(runtime, subject, amounts, cancellationToken);
     }
 
@@ -116,11 +115,14 @@ internal sealed partial class QuotaService : IQuotaService
         ValidateSubject(runtime, subject);
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
-        var meters = await GuardAsync(
-            runtime,
-            _store.ReadAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        return new QuotaUsage(runtime.Name, resolved.Key, resolved.Anchor, resolved.Cycle, meters, resolved.Allowances);
+        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
+        var meters = await GuardAsync(runtime, _store.ReadAsync(counter, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var held = runtime.Local is { } local
+            ? await GuardAsync(runtime, local.ReadHeldAsync(counter, cancellationToken), cancellationToken).ConfigureAwait(false)
+            : null;
+        return held is null
+            ? new QuotaUsage(runtime.Name, resolved.Key, resolved.Anchor, resolved.Cycle, meters, resolved.Allowances)
+            : new QuotaUsage(runtime.Name, resolved.Key, resolved.Anchor, resolved.Cycle, Spent(meters, held), resolved.Allowances, held);
     }
 
     public async ValueTask ResetAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default)
@@ -133,9 +135,9 @@ internal sealed partial class QuotaService : IQuotaService
     }
 
     /// <summary>
-    /// The general path, behind the in-memory fast path: it reads the clock, and when the subject is cached and the store
-    /// answers synchronously, decides without an async state machine and without allocating. On the in-memory store it
-    /// also caches the subject's counter on its cycle, for the fast path's next consume.
+    /// The general path, behind the local fast path: it reads the clock, and when the subject is cached, grants locally
+    /// (caching the subject's local counter on its cycle, for the fast path's next consume) or, when the store answers
+    /// synchronously, decides without an async state machine and without allocating.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ValueTask<QuotaDecision> ConsumeCoreAsync(PolicyRuntime runtime, QuotaSubject subject, IReadOnlyDictionary<string, long>? amounts, CancellationToken cancellationToken)
@@ -148,12 +150,13 @@ internal sealed partial class QuotaService : IQuotaService
 
         var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
+        var local = resolved.OwnsBox ? runtime.Local : null;
         ValueTask<QuotaStoreResult> call;
         try
         {
-            if (_memory is not null && resolved.OwnsBox)
+            if (local is not null && local.TryConsume(resolved.Box, counter, deltas, cancellationToken, out var granted))
             {
-                return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, _memory.TryAdd(resolved.Box, counter, deltas, cancellationToken)));
+                return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, granted));
             }
 
             call = _store.TryAddAsync(counter, deltas, resolved.Box.ExpiresAt, cancellationToken);
@@ -165,20 +168,23 @@ internal sealed partial class QuotaService : IQuotaService
 
         if (call.IsCompletedSuccessfully)
         {
-            return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, call.Result));
+            var result = call.Result;
+            local?.OnStoreAnswer(resolved.Box, deltas, result);
+            return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, result));
         }
 
-        return FinishConsumeAsync(runtime, resolved, now, deltas, call, cancellationToken);
+        return FinishConsumeAsync(runtime, resolved, now, deltas, call, local, cancellationToken);
     }
 
     // Not inlined: an async method's state machine lives in its caller's frame, and the hot path's frame would zero it on every call.
     [MethodImpl(MethodImplOptions.NoInlining)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, CancellationToken cancellationToken)
+    private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, LocalGrants? local, CancellationToken cancellationToken)
     {
         try
         {
             var result = await GuardAsync(runtime, call, cancellationToken).ConfigureAwait(false);
+            local?.OnStoreAnswer(resolved.Box, deltas, result);
             return Decide(runtime, resolved, now, deltas, result);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))

@@ -13,9 +13,23 @@ public sealed class QuotaUsage
     /// <param name="meters">Each meter's used amount; meters at zero are left out of <see cref="Meters"/>.</param>
     /// <param name="limits">Each limited meter's allowance.</param>
     public QuotaUsage(string policy, string key, Instant anchorDate, QuotaCycle cycle, IReadOnlyDictionary<string, long> meters, IReadOnlyDictionary<string, long> limits)
+        : this(policy, key, anchorDate, cycle, meters, limits, EmptyMeters.Instance)
+    {
+    }
+
+    /// <summary>Initializes a usage report of a leased policy, with the units instances hold unspent in blocks.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="key">The subject key usage is counted under.</param>
+    /// <param name="anchorDate">The instant the subject's cycles are counted from.</param>
+    /// <param name="cycle">The current cycle.</param>
+    /// <param name="meters">Each meter's spent amount; meters at zero are left out of <see cref="Meters"/>.</param>
+    /// <param name="limits">Each limited meter's allowance.</param>
+    /// <param name="reserved">Each meter's units held unspent in leased blocks; meters at zero are left out of <see cref="Reserved"/>.</param>
+    public QuotaUsage(string policy, string key, Instant anchorDate, QuotaCycle cycle, IReadOnlyDictionary<string, long> meters, IReadOnlyDictionary<string, long> limits, IReadOnlyDictionary<string, long> reserved)
     {
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(reserved);
         Policy = policy;
         Key = key;
         AnchorDate = anchorDate;
@@ -31,10 +45,20 @@ public sealed class QuotaUsage
 
         Meters = used;
         Limits = limits;
+        var held = new Dictionary<string, long>(reserved.Count, StringComparer.Ordinal);
+        foreach (var (meter, amount) in reserved)
+        {
+            if (amount != 0)
+            {
+                held[meter] = amount;
+            }
+        }
+
+        Reserved = held;
         var remaining = new Dictionary<string, long>(limits.Count, StringComparer.Ordinal);
         foreach (var (meter, limit) in limits)
         {
-            remaining[meter] = Math.Max(0, limit - used.GetValueOrDefault(meter));
+            remaining[meter] = Math.Max(0, limit - used.GetValueOrDefault(meter) - held.GetValueOrDefault(meter));
         }
 
         Remaining = remaining;
@@ -56,7 +80,8 @@ public sealed class QuotaUsage
     public QuotaCycle Cycle { get; }
 
     /// <summary>
-    /// Gets each meter the subject has used in the current cycle, with the amount used. As in Zuplo's <c>getUsage</c>, a
+    /// Gets each meter the subject has used in the current cycle, with the amount used (on a leased policy, the amount
+    /// spent: another instance's grants show here within one settle interval, this instance's at once). As in Zuplo's <c>getUsage</c>, a
     /// meter not counted in this cycle (or whose use was all refunded) is left out; read <see cref="Limits"/> and
     /// <see cref="Remaining"/> for every limited meter, and <c>Meters.GetValueOrDefault(meter)</c> for a meter's amount.
     /// </summary>
@@ -65,6 +90,16 @@ public sealed class QuotaUsage
     /// <summary>Gets each limited meter's allowance per cycle, whether used or not.</summary>
     public IReadOnlyDictionary<string, long> Limits { get; }
 
-    /// <summary>Gets what is left of each limited meter's allowance (the whole allowance for a meter not used yet), never negative.</summary>
+    /// <summary>
+    /// Gets each meter's units that instances hold in leased blocks and have not spent (see <see cref="QuotaLeaseOptions"/>);
+    /// empty when the policy does not lease. They are neither spent nor free: an instance grants from them without asking
+    /// the store, and gives back what it does not spend within a settle interval.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Reserved { get; }
+
+    /// <summary>
+    /// Gets what is left of each limited meter's allowance (the whole allowance for a meter not used yet), never negative:
+    /// the allowance less what is spent and less what is <see cref="Reserved"/>.
+    /// </summary>
     public IReadOnlyDictionary<string, long> Remaining { get; }
 }

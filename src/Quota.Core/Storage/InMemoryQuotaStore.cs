@@ -13,14 +13,13 @@ namespace Quota;
 /// most once per <see cref="InMemoryQuotaStoreOptions.SweepInterval"/>, so memory stays bounded by the subjects active
 /// in the current cycles. First-use anchors are kept for the life of the store (one small entry per policy and subject).
 /// </remarks>
-public sealed partial class InMemoryQuotaStore : IQuotaStore
+public sealed partial class InMemoryQuotaStore : IQuotaStore, ILocalGrantSource
 {
-    private readonly ConcurrentDictionary<QuotaCounterKey, Counter> _counters = new(CounterKeyComparer.Instance);
+    private readonly ConcurrentDictionary<QuotaCounterKey, LocalCounter> _counters = new(CounterKeyComparer.Instance);
     private readonly ConcurrentDictionary<(string Policy, string Key), Instant> _anchors = new();
     private readonly IClock _clock;
     private readonly Duration _sweepInterval;
     private long _operations;
-    private long _cachedOperations;
     private Instant _lastSweep;
     private int _sweeping;
 
@@ -39,7 +38,13 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         _clock = clock;
         _sweepInterval = Duration.FromTimeSpan(options.SweepInterval);
         _lastSweep = clock.GetCurrentInstant();
+        LocalGrants = new InMemoryGrants(this);
     }
+
+    /// <inheritdoc />
+    LocalGrants ILocalGrantSource.LocalGrants => LocalGrants;
+
+    private LocalGrants LocalGrants { get; }
 
     /// <summary>Gets the number of counters held, including expired ones the sweep has not deleted yet.</summary>
     public int CounterCount => _counters.Count;
@@ -49,16 +54,20 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         => new(Write(counter, deltas, expiresAt, idempotencyId: null, static (entry, deltas, _) => entry.TryAdd(deltas), cancellationToken, out _));
 
     /// <summary>
-    /// The service's fast path for <see cref="TryAddAsync"/>: adds through the counter cached on a subject's own cycle,
+    /// The service's local path for <see cref="TryAddAsync"/>: adds through the counter cached on a subject's own cycle,
     /// skipping the lookup, and falls back to the lookup (caching the counter it finds) when none is cached or the cached
     /// one was removed by a reset or a sweep. The caller passes deltas it built itself, so they are not checked again.
     /// </summary>
+    /// <remarks>
+    /// A cached counter's expiry was extended to its cycle's when it was cached, so only a removal can retire it. Expired
+    /// counters are swept as new ones are written (every 1,024 writes), so the cached path needs no bookkeeping.
+    /// </remarks>
     internal QuotaStoreResult TryAdd(CycleBox box, QuotaCounterKey counter, QuotaMeterDelta[] deltas, CancellationToken cancellationToken)
     {
         if (box.Counter is { } cached)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryAdd(cached, deltas, out var added))
+            if (cached.TryGrant(deltas, out var added))
             {
                 return added;
             }
@@ -72,32 +81,6 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
     /// <inheritdoc />
     public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
         => new(Write(counter, deltas, expiresAt, idempotencyId, static (entry, deltas, id) => entry.Add(deltas, id), cancellationToken, out _));
-
-    /// <summary>
-    /// A conditional add to a counter the service cached on a subject's current cycle. The counter's expiry was extended
-    /// to that cycle's when it was cached, so only a removal (a reset, a sweep) can have retired it: then nothing is added
-    /// and the caller looks the counter up again.
-    /// </summary>
-    internal bool TryAdd(Counter counter, QuotaMeterDelta[] deltas, out QuotaStoreResult result)
-    {
-        // Counts towards the sweep without an interlocked add: a lost increment only delays the next sweep check.
-        if ((++_cachedOperations & 1023) == 0)
-        {
-            SweepIfDue();
-        }
-
-        using (counter.Enter())
-        {
-            if (!counter.Removed)
-            {
-                result = counter.TryAdd(deltas);
-                return true;
-            }
-        }
-
-        result = default;
-        return false;
-    }
 
     /// <inheritdoc />
     public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default)
@@ -175,16 +158,16 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         ReadOnlyMemory<QuotaMeterDelta> deltas,
         Instant expiresAt,
         string? idempotencyId,
-        Func<Counter, ReadOnlySpan<QuotaMeterDelta>, string?, TResult> write,
+        Func<LocalCounter, ReadOnlySpan<QuotaMeterDelta>, string?, TResult> write,
         CancellationToken cancellationToken,
-        out Counter written)
+        out LocalCounter written)
     {
         StoreArguments.Validate(counter, deltas.Span, idempotencyId);
         cancellationToken.ThrowIfCancellationRequested();
         CountOperation();
         while (true)
         {
-            var entry = _counters.GetOrAdd(counter, static key => new Counter(key.Policy));
+            var entry = _counters.GetOrAdd(counter, static key => new LocalCounter(key.Policy));
             using (entry.Enter())
             {
                 // A counter the sweep or a reset removed after we found it: start over on a fresh one.
@@ -221,7 +204,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         return removed;
     }
 
-    private bool Remove(QuotaCounterKey key, Counter entry, Instant? onlyIfExpiredAt = null)
+    private bool Remove(QuotaCounterKey key, LocalCounter entry, Instant? onlyIfExpiredAt = null)
     {
         using (entry.Enter())
         {
@@ -233,7 +216,7 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
             // Marked under the counter's lock, so a writer that found this counter before it left the
             // dictionary sees the mark and retries on a fresh counter instead of writing into a deleted one.
             entry.Removed = true;
-            _counters.TryRemove(new KeyValuePair<QuotaCounterKey, Counter>(key, entry));
+            _counters.TryRemove(new KeyValuePair<QuotaCounterKey, LocalCounter>(key, entry));
             return true;
         }
     }

@@ -1,12 +1,13 @@
 namespace Quota;
 
 /// <summary>
-/// A small list of meter usages aligned with the deltas of a store call. Holds one value inline so the common
-/// one-meter call allocates nothing.
+/// A small list of meter usages aligned with the deltas of a store call. Holds up to two values inline so the common
+/// calls (one meter, or <c>requests</c> with <c>tokens</c>) allocate nothing.
 /// </summary>
 public readonly struct QuotaCounterValues
 {
     private readonly long _single;
+    private readonly long _second;
     private readonly long[]? _many;
 
     /// <summary>Initializes a list of one value.</summary>
@@ -14,8 +15,20 @@ public readonly struct QuotaCounterValues
     public QuotaCounterValues(long single)
     {
         _single = single;
+        _second = 0;
         _many = null;
         Count = 1;
+    }
+
+    /// <summary>Initializes a list of two values.</summary>
+    /// <param name="first">The first value.</param>
+    /// <param name="second">The second value.</param>
+    public QuotaCounterValues(long first, long second)
+    {
+        _single = first;
+        _second = second;
+        _many = null;
+        Count = 2;
     }
 
     /// <summary>Initializes a list over an array the caller no longer changes.</summary>
@@ -24,6 +37,7 @@ public readonly struct QuotaCounterValues
     {
         ArgumentNullException.ThrowIfNull(values);
         _single = 0;
+        _second = 0;
         _many = values;
         Count = values.Length;
     }
@@ -43,13 +57,18 @@ public readonly struct QuotaCounterValues
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"The index must be between 0 and {Count - 1}.");
             }
 
-            return _many is null ? _single : _many[index];
+            return _many is not null ? _many[index] : index == 0 ? _single : _second;
         }
     }
 
     /// <summary>Creates a list from values that are copied.</summary>
     /// <param name="values">The values.</param>
-    /// <returns>The list; one value is kept inline.</returns>
+    /// <returns>The list; one or two values are kept inline.</returns>
     public static QuotaCounterValues From(ReadOnlySpan<long> values)
-        => values.Length == 1 ? new QuotaCounterValues(values[0]) : new QuotaCounterValues(values.ToArray());
+        => values.Length switch
+        {
+            1 => new QuotaCounterValues(values[0]),
+            2 => new QuotaCounterValues(values[0], values[1]),
+            _ => new QuotaCounterValues(values.ToArray()),
+        };
 }

@@ -5,16 +5,16 @@ namespace Quota;
 internal sealed partial class QuotaService
 {
     /// <summary>
-    /// The hottest path: the default consume (<c>requests += 1</c>) of a remembered subject on the in-memory store. One
-    /// dictionary lookup (the subject), no wall-clock read while an extrapolated time lies safely inside the subject's
-    /// cycle, and one lock on the counter cached on that cycle. Anything else — a subject not remembered yet, a cycle
+    /// The hottest path: the default consume (<c>requests += 1</c>) of a remembered subject whose policy grants locally
+    /// (the in-memory store, or a leased block). One dictionary lookup (the subject), no wall-clock read while an
+    /// extrapolated time lies safely inside the subject's cycle, and one lock on the local counter cached on that cycle. Anything else — a subject not remembered yet, a cycle
     /// that has moved or is near its edge, a counter reset or swept, shadow enforcement, a cancelled token — returns
     /// <see langword="false"/> and takes the general path, which decides exactly and refreshes what is cached here.
     /// </summary>
-    private bool TryConsumeInMemory(PolicyRuntime runtime, string key, CancellationToken cancellationToken, out QuotaDecision decision)
+    private bool TryConsumeLocal(PolicyRuntime runtime, string key, CancellationToken cancellationToken, out QuotaDecision decision)
     {
         if (TryGetCachedCounter(runtime, key, cancellationToken, out var entry, out var box, out var counter, out var nowTicks)
-            && _memory!.TryAdd(counter, entry.DefaultDeltas, out var result))
+            && counter.TryGrant(entry.DefaultDeltas, out var result))
         {
             decision = Decide(runtime, entry.Key, box, nowTicks, entry.DefaultDeltas, result);
             return true;
@@ -30,12 +30,12 @@ internal sealed partial class QuotaService
     /// <see cref="QuotaOverflowException"/> here, as it would on the general path.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool TryConsumeInMemory(PolicyRuntime runtime, string key, IReadOnlyDictionary<string, long> amounts, CancellationToken cancellationToken, out QuotaDecision decision)
+    private bool TryConsumeLocal(PolicyRuntime runtime, string key, IReadOnlyDictionary<string, long> amounts, CancellationToken cancellationToken, out QuotaDecision decision)
     {
         if (TryGetCachedCounter(runtime, key, cancellationToken, out var entry, out var box, out var counter, out var nowTicks))
         {
             var deltas = QuotaDeltas.Build(entry.Allowances, amounts);
-            if (_memory!.TryAdd(counter, deltas, out var result))
+            if (counter.TryGrant(deltas, out var result))
             {
                 decision = Decide(runtime, entry.Key, box, nowTicks, deltas, result);
                 return true;
@@ -54,7 +54,7 @@ internal sealed partial class QuotaService
         CancellationToken cancellationToken,
         out SubjectEntry entry,
         out CycleBox box,
-        out InMemoryQuotaStore.Counter counter,
+        out LocalCounter counter,
         out long nowTicks)
     {
         if (!_time.TryEstimate(out nowTicks))
@@ -62,7 +62,7 @@ internal sealed partial class QuotaService
             nowTicks = _time.Exact().ToUnixTimeTicks();
         }
 
-        if (runtime.InMemoryFastPath
+        if (runtime.LocalFastPath
             && !cancellationToken.IsCancellationRequested
             && runtime.TryGetSubject(key, out entry)
             && nowTicks < entry.ValidUntilTicks

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using NodaTime;
+
+namespace Quota;
+
+/// <summary>
+/// One leased policy's local grants on a leasing store: a <see cref="LocalLease"/> per counter in use, and the settle
+/// tick (on the application's <see cref="TimeProvider"/>) that reports and resizes every block.
+/// </summary>
+internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
+{
+    // Blocks last about this share of a settle interval at the demand just seen, so a top-up (asked for at half a block)
+    // lands long before the block runs dry, and a crash costs little.
+    private const int BlocksPerInterval = 10;
+
+    // A block takes at most this share of what the store has free, so instances sharing a subject leave one another room
+    // and blocks shrink towards one-by-one consumes as the allowance runs out.
+    private const int ShareOfFree = 4;
+
+    private static long _instances;
+
+    private readonly ConcurrentDictionary<QuotaCounterKey, LocalLease> _leases = new(CounterKeyComparer.Instance);
+    private readonly ConcurrentDictionary<LocalLease, byte> _closing = new();
+    private readonly PolicyRuntime _runtime;
+    private readonly QuotaTimeSource _time;
+    private readonly QuotaMetrics _metrics;
+    private readonly ITimer _settleTimer;
+    private readonly string _instance;
+    private readonly TimeSpan _horizon;
+    private readonly Duration _lifetime;
+    private readonly long _maxBlock;
+    private long _serial;
+    private int _disposed;
+
+    public LeaseGrants(PolicyRuntime runtime, IQuotaLeaseStore store, QuotaTimeSource time, TimeProvider timer, QuotaMetrics metrics)
+    {
+        _runtime = runtime;
+        Store = store;
+        _time = time;
+        Timer = timer;
+        _metrics = metrics;
+        var lease = runtime.Policy.Lease;
+        _horizon = lease.SettleInterval / BlocksPerInterval;
+        IdleAfter = lease.SettleInterval / 2;
+        _lifetime = Duration.FromTimeSpan(lease.Lifetime);
+        _maxBlock = lease.MaxBlock ?? long.MaxValue;
+        _instance = $"{Environment.ProcessId}-{Interlocked.Increment(ref _instances)}-{Guid.NewGuid():N}";
+        _settleTimer = timer.CreateTimer(static state => ((LeaseGrants)state!).SettleAll(), this, lease.SettleInterval, lease.SettleInterval);
+    }
+
+    public IQuotaLeaseStore Store { get; }
+
+    public TimeProvider Timer { get; }
+
+    /// <summary>Gets how long a lease goes without demand before a settle gives its block back and closes it.</summary>
+    public TimeSpan IdleAfter { get; }
+
+    /// <summary>Gets the number of open leases (for tests).</summary>
+    public int OpenLeases => _leases.Count;
+
+    public override bool TryConsume(CycleBox box, in QuotaCounterKey counter, QuotaMeterDelta[] deltas, CancellationToken cancellationToken, out QuotaStoreResult result)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (box.Counter is { } cached && cached.TryGrant(deltas, out result))
+        {
+            return true;
+        }
+
+        var lease = Open(box, counter);
+        box.Counter = lease.Counter;
+        return lease.Counter.TryGrant(deltas, out result);
+    }
+
+    public override void OnStoreAnswer(CycleBox box, QuotaMeterDelta[] deltas, in QuotaStoreResult result)
+        => box.Counter?.Lease?.OnStoreAnswer(deltas, result);
+
+    public override async ValueTask<IReadOnlyDictionary<string, long>?> ReadHeldAsync(QuotaCounterKey counter, CancellationToken cancellationToken)
+    {
+        var stored = await Store.ReadHeldAsync(counter, cancellationToken).ConfigureAwait(false);
+        var held = new Dictionary<string, long>(stored, StringComparer.Ordinal);
+        if (_leases.TryGetValue(counter, out var lease))
+        {
+            // What this instance granted and has not reported yet is spent, not held: the answering instance is exact about itself.
+            foreach (var (meter, units) in lease.Counter.Unreported())
+            {
+                if (held.TryGetValue(meter, out var h))
+                {
+                    held[meter] = Math.Max(0, h - units);
+                }
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>Sizes a meter's holding: about a tenth of a settle interval of the demand just seen, within a share of what is free.</summary>
+    public long Target(long demand, long available, TimeSpan elapsed)
+    {
+        if (demand <= 0)
+        {
+            return 0;
+        }
+
+        var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
+        var block = Math.Max(1, Math.Min((double)long.MaxValue / 2, Math.Ceiling(demand / seconds * _horizon.TotalSeconds)));
+        return Math.Min(Math.Min((long)block, _maxBlock), Math.Max(0, available) / ShareOfFree);
+    }
+
+    public Instant LeaseExpiry() => _time.Exact() + _lifetime;
+
+    public void CountAnswer(bool local)
+    {
+        if (_metrics.Answers.Enabled)
+        {
+            _metrics.Answers.Add(1, new("quota.policy", _runtime.Name), new("quota.answer", local ? "local" : "store"));
+        }
+    }
+
+    public void CountLease(string meter, long reserved, long settled, long reclaimed)
+    {
+        KeyValuePair<string, object?> policy = new("quota.policy", _runtime.Name), tag = new("quota.meter", meter);
+        if (reserved > 0)
+        {
+            _metrics.LeaseReserved.Add(reserved, policy, tag);
+        }
+
+        if (settled > 0)
+        {
+            _metrics.LeaseSettled.Add(settled, policy, tag);
+        }
+
+        if (reclaimed > 0)
+        {
+            _metrics.LeaseReclaimed.Add(reclaimed, policy, tag);
+        }
+    }
+
+    public void CountFailure() => _metrics.LeaseFailures.Add(1, new KeyValuePair<string, object?>("quota.policy", _runtime.Name));
+
+    /// <summary>Drops a closed lease; one not fully reported stays for the next settle to retry.</summary>
+    public void Forget(LocalLease lease, bool fullyReported)
+    {
+        _leases.TryRemove(new KeyValuePair<QuotaCounterKey, LocalLease>(lease.Key, lease));
+        if (fullyReported)
+        {
+            _closing.TryRemove(lease, out _);
+        }
+        else
+        {
+            _closing.TryAdd(lease, 0);
+        }
+    }
+
+    /// <summary>Gives every block back and reports what was spent: at shutdown.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _settleTimer.DisposeAsync().ConfigureAwait(false);
+        var all = _leases.Values.Concat(_closing.Keys).Distinct().ToArray();
+        await Task.WhenAll(all.Select(l => l.CloseAsync())).ConfigureAwait(false);
+    }
+
+    private LocalLease Open(CycleBox box, QuotaCounterKey counter)
+    {
+        while (true)
+        {
+            if (_leases.TryGetValue(counter, out var existing) && !existing.Closed)
+            {
+                return existing;
+            }
+
+            var lease = new LocalLease(this, counter, box, $"{_instance}-{Interlocked.Increment(ref _serial)}");
+            if (existing is null ? _leases.TryAdd(counter, lease) : _leases.TryUpdate(counter, lease, existing))
+            {
+                if (existing is not null)
+                {
+                    // Closed but perhaps not yet reported: the settle tick retries it until it is.
+                    _closing.TryAdd(existing, 0);
+                }
+
+                return lease;
+            }
+        }
+    }
+
+    private void SettleAll()
+    {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
+        var now = _time.Exact();
+        foreach (var lease in _leases.Values)
+        {
+            lease.Settle(now);
+        }
+
+        foreach (var lease in _closing.Keys)
+        {
+            lease.Settle(now);
+        }
+    }
+}
