@@ -53,12 +53,12 @@ public sealed partial class SqliteQuotaStore
         StoreArguments.Validate(counter);
         var reset = WriteAsync(
             counter,
-            static (_, writer, counter) =>
+            static (store, writer, counter) =>
             {
                 writer.Begin();
                 try
                 {
-                    SqliteCounters.Delete(writer, counter);
+                    SqliteCounters.Reset(writer, counter, store.Now());
                     writer.Commit();
                     return true;
                 }

@@ -4,7 +4,7 @@ using Quota.Tests.Support;
 namespace Quota.Tests;
 
 /// <summary>Every promise of the store contract, on a fresh SQLite file per test; the peer is a second store (its own connections) on the same file.</summary>
-public sealed class SqliteQuotaStoreTests : QuotaStoreContract, IDisposable
+public sealed class SqliteQuotaStoreTests : QuotaLeaseStoreContract, IDisposable
 {
     private readonly TempDatabase _database = new();
     private readonly List<SqliteQuotaStore> _stores = [];

@@ -47,6 +47,47 @@ public static class StoreArguments
         }
     }
 
+    /// <summary>Checks the arguments of a lease call (<see cref="IQuotaLeaseStore.LeaseAsync"/>).</summary>
+    /// <param name="counter">The counter key.</param>
+    /// <param name="holder">The holder's name.</param>
+    /// <param name="deltas">The lease deltas.</param>
+    /// <exception cref="ArgumentException">A check failed; the message says what to pass instead.</exception>
+    public static void Validate(QuotaCounterKey counter, string holder, ReadOnlySpan<QuotaLeaseDelta> deltas)
+    {
+        Validate(counter);
+        if (string.IsNullOrEmpty(holder))
+        {
+            throw new ArgumentException("Pass the holder's name: any non-empty string that tells this instance's lease apart from every other.", nameof(holder));
+        }
+
+        if (deltas.IsEmpty)
+        {
+            throw new ArgumentException("Pass at least one lease delta, e.g. new QuotaLeaseDelta(\"requests\", Spent: 0, Held: 100, Limit: 10000).", nameof(deltas));
+        }
+
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            var delta = deltas[i];
+            if (string.IsNullOrEmpty(delta.Meter))
+            {
+                throw new ArgumentException($"Lease delta {i} has no meter name. Name the meter, e.g. \"requests\".", nameof(deltas));
+            }
+
+            if (delta.Spent < 0 || delta.Held < 0 || delta.Limit < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(deltas), $"Lease delta {i} ('{delta.Meter}') has Spent {delta.Spent}, Held {delta.Held}, Limit {delta.Limit}. Pass zero or more for each (null for no limit).");
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(deltas[j].Meter, delta.Meter, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"Meter '{delta.Meter}' appears twice. Pass each meter once.", nameof(deltas));
+                }
+            }
+        }
+    }
+
     /// <summary>Checks a counter key, the deltas and the idempotency id of an unconditional add.</summary>
     /// <param name="counter">The counter key.</param>
     /// <param name="deltas">The deltas.</param>

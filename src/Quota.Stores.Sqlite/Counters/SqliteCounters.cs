@@ -143,10 +143,32 @@ internal static class SqliteCounters
     /// <returns>The number of counters deleted.</returns>
     public static int PurgeExpired(SqliteSession session, long now, int limit)
     {
+        session[SqliteSql.PurgeLeases].Bind(0, now).Execute();
         session[SqliteSql.PurgeMeters].Bind(0, now).Bind(1, limit).Execute();
         session[SqliteSql.PurgeAppliedIds].Bind(0, now).Bind(1, limit).Execute();
         return session[SqliteSql.PurgeCounters].Bind(0, now).Bind(1, limit).Execute();
     }
+
+    /// <summary>Deletes the counter, or — while leases hold units in it — zeroes what is spent and keeps the held units counted.</summary>
+    public static void Reset(SqliteSession session, in QuotaCounterKey counter, long now)
+    {
+        var held = SqliteLeases.ReadHeld(session, counter, now);
+        if (held.Count == 0)
+        {
+            Delete(session, counter);
+            return;
+        }
+
+        Empty(session, counter);
+        foreach (var (meter, units) in held)
+        {
+            SetMeter(session, counter, meter, units);
+        }
+    }
+
+    /// <summary>Sets a meter of a counter renewed in the current transaction.</summary>
+    public static void SetMeter(SqliteSession session, in QuotaCounterKey counter, string meter, long value)
+        => session[SqliteSql.SetMeter].BindCounter(counter).Bind(3, meter).Bind(4, value).Execute();
 
     private static void Empty(SqliteSession session, in QuotaCounterKey counter)
     {

@@ -17,6 +17,10 @@ namespace Quota.Stores.Sqlite;
 /// generalized UTF-8 (<see cref="LosslessUtf8"/>). A <c>TEXT</c> never equals a <c>BLOB</c>, so any two distinct strings
 /// are distinct keys. Version 1 had <c>TEXT</c> columns, through which such strings arrived as U+FFFD.
 /// </para>
+/// <para>
+/// Version 3 adds <c>quota_leases</c>: the units each holder holds unspent in a counter's meter (already counted in the
+/// meter's value), with the lease's expiry, after which the units stay counted and the row is purged.
+/// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
@@ -54,6 +58,16 @@ internal static class SqliteSchema
             anchor      INTEGER NOT NULL,
             PRIMARY KEY (policy, subject)
         ) WITHOUT ROWID, STRICT;
+        CREATE TABLE quota_leases (
+            policy      ANY     NOT NULL,
+            subject     ANY     NOT NULL,
+            cycle_start INTEGER NOT NULL,
+            holder      ANY     NOT NULL,
+            meter       ANY     NOT NULL,
+            held        INTEGER NOT NULL,
+            expires_at  INTEGER NOT NULL,
+            PRIMARY KEY (policy, subject, cycle_start, holder, meter)
+        ) WITHOUT ROWID, STRICT;
         """;
 
     /// <summary>The upgrades of older files: <c>Upgrades[v - 1]</c> takes version <c>v</c> to <c>v + 1</c>.</summary>
@@ -68,6 +82,9 @@ internal static class SqliteSchema
             Rebuild("quota_meters", Table(Current, "quota_meters"), "policy, subject, cycle_start, meter, value"),
             Rebuild("quota_applied_ids", Table(Current, "quota_applied_ids"), "policy, subject, cycle_start, id"),
             Rebuild("quota_anchors", Table(Current, "quota_anchors"), "policy, subject, anchor")),
+
+        // 2 → 3: leased blocks (IQuotaLeaseStore), one row per counter, holder and meter with the units held unspent.
+        Table(Current, "quota_leases") + ";\n",
     ];
 
     /// <summary>Gets the version this build writes.</summary>

@@ -112,8 +112,56 @@ internal static class SqliteSql
     /// </summary>
     public static readonly SqlText[] IncrementAllLive = [.. Enumerable.Range(2, MaxLiveMeters - 1).Select(meters => AllLive(17 + meters, meters))];
 
+    /// <summary>A holder's live holding of one meter.</summary>
+    public static readonly SqlText SelectLeaseHeld = new(
+        22,
+        $"SELECT held FROM quota_leases WHERE {Counter} AND holder = $holder AND meter = $meter AND expires_at > $now",
+        "$policy",
+        "$subject",
+        "$cycle",
+        "$holder",
+        "$meter",
+        "$now");
+
+    public static readonly SqlText UpsertLease = new(
+        23,
+        "INSERT INTO quota_leases (policy, subject, cycle_start, holder, meter, held, expires_at) VALUES ($policy, $subject, $cycle, $holder, $meter, $held, $expires) "
+        + "ON CONFLICT (policy, subject, cycle_start, holder, meter) DO UPDATE SET held = excluded.held, expires_at = excluded.expires_at",
+        "$policy",
+        "$subject",
+        "$cycle",
+        "$holder",
+        "$meter",
+        "$held",
+        "$expires");
+
+    public static readonly SqlText DeleteLease = new(24, $"DELETE FROM quota_leases WHERE {Counter} AND holder = $holder AND meter = $meter", "$policy", "$subject", "$cycle", "$holder", "$meter");
+
+    /// <summary>Sets a meter of a counter renewed in the current transaction, creating the meter.</summary>
+    public static readonly SqlText SetMeter = new(
+        25,
+        "INSERT INTO quota_meters (policy, subject, cycle_start, meter, value) VALUES ($policy, $subject, $cycle, $meter, $value) "
+        + "ON CONFLICT (policy, subject, cycle_start, meter) DO UPDATE SET value = excluded.value",
+        "$policy",
+        "$subject",
+        "$cycle",
+        "$meter",
+        "$value");
+
+    /// <summary>The units live leases hold unspent in a live counter, per meter.</summary>
+    public static readonly SqlText SelectHeld = new(
+        26,
+        $"SELECT meter, sum(held) FROM quota_leases WHERE {Counter} AND expires_at > $now AND {LiveCounter}) GROUP BY meter",
+        "$policy",
+        "$subject",
+        "$cycle",
+        "$now");
+
+    /// <summary>Forgets expired leases: their units stay counted as spent.</summary>
+    public static readonly SqlText PurgeLeases = new(27, "DELETE FROM quota_leases WHERE expires_at <= $now", "$now");
+
     /// <summary>The number of statements, i.e. the size of a connection's cache.</summary>
-    public const int Count = 19 + MaxLiveMeters - 1;
+    public const int Count = 28;
 
     /// <summary>Builds <see cref="IncrementAllLive"/> for <paramref name="meters"/> meters; parameters 5 + 3i to 7 + 3i are meter i's name, amount and room.</summary>
     private static SqlText AllLive(int id, int meters)

@@ -27,7 +27,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         Assert.True(consumed.Applied);
         Assert.Equal(4, consumed.Values[0]);
         Assert.Equal(Clock.Now - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
-        Assert.Equal(2, SqliteSchema.CurrentVersion);
+        Assert.Equal(3, SqliteSchema.CurrentVersion);
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
         Assert.Equal(4, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%subject     ANY%' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
