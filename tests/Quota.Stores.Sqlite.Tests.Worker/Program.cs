@@ -11,6 +11,9 @@ using Quota.Tests.Worker;
 //            refused consume must undo the requests it already added. Prints "granted N" (N = `limit` when exact).
 //   record:  `callers` tasks share `count` RecordAsync calls of rows = 3; prints "recorded N".
 //   stream:  consumes one by one until killed, printing "try I" before and "ack I" after each allowed consume.
+//   lease:   the policy leases (allowance `limit` requests, settling every 50 ms); `callers` tasks share `count` default
+//            consumes; prints "granted N", then shuts down (giving its blocks back) and prints "settled".
+//   leasestream: as lease, but prints "ack" after every allowed consume (for a test that kills the process mid-run).
 //   create:  new files opened by several workers at once, first-use subjects (see NewFileRounds).
 // Each mode prints "ready" (once the store is open, except create), then waits for a line on stdin before it starts.
 var mode = args[0];
@@ -37,6 +40,7 @@ var count = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) :
 var limit = args.Length > 6 ? long.Parse(args[6], CultureInfo.InvariantCulture) : long.MaxValue / 2;
 var callers = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 1;
 
+var leased = mode.StartsWith("lease", StringComparison.Ordinal);
 var services = new ServiceCollection();
 services.AddSingleton<IClock>(clock);
 services.AddQuota()
@@ -44,11 +48,20 @@ services.AddQuota()
     {
         p.Period = "monthly";
         p.AnchorMode = QuotaAnchorMode.Calendar;
-        p.Allowances["requests"] = limit == long.MaxValue / 2 ? limit : limit * 10;
-        p.Allowances["tokens"] = limit == long.MaxValue / 2 ? limit : limit * 2;
+        if (leased)
+        {
+            p.Allowances["requests"] = limit;
+            p.Lease.Enabled = true;
+            p.Lease.SettleInterval = TimeSpan.FromMilliseconds(50);
+        }
+        else
+        {
+            p.Allowances["requests"] = limit == long.MaxValue / 2 ? limit : limit * 10;
+            p.Allowances["tokens"] = limit == long.MaxValue / 2 ? limit : limit * 2;
+        }
     })
     .UseSqliteStore($"Data Source={database}");
-await using var provider = services.BuildServiceProvider();
+var provider = services.BuildServiceProvider();
 var quota = provider.GetRequiredService<IQuotaService>();
 await quota.GetUsageAsync(policy, subject);
 
@@ -117,8 +130,45 @@ switch (mode)
             output.Flush();
         }
 
+    case "lease":
+    case "leasestream":
+    {
+        long granted = 0;
+        var next = 0;
+        var stream = mode == "leasestream";
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) <= count)
+            {
+                var decision = await quota.TryConsumeAsync(policy, subject);
+                if (decision.Outcome == QuotaOutcome.Allowed)
+                {
+                    Interlocked.Increment(ref granted);
+                    if (stream)
+                    {
+                        lock (output)
+                        {
+                            output.WriteLine("ack");
+                            output.Flush();
+                        }
+                    }
+                }
+                else if (decision.Outcome != QuotaOutcome.Refused)
+                {
+                    throw new InvalidOperationException($"Unexpected outcome {decision.Outcome}", decision.Failure);
+                }
+            }
+        })));
+        output.WriteLine($"granted {granted}");
+        output.Flush();
+        await provider.DisposeAsync();
+        output.WriteLine("settled");
+        break;
+    }
+
     default:
-        throw new ArgumentException($"Unknown mode '{mode}'. Use consume, record or stream.", nameof(args));
+        throw new ArgumentException($"Unknown mode '{mode}'. Use consume, record, stream, lease or leasestream.", nameof(args));
 }
 
 output.Flush();
+await provider.DisposeAsync();
