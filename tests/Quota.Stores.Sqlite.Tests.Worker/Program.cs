@@ -13,7 +13,7 @@ using Quota.Tests.Worker;
 //   stream:  consumes one by one until killed, printing "try I" before and "ack I" after each allowed consume.
 //   lease:   the policy leases (allowance `limit` requests, settling every 50 ms); `callers` tasks share `count` default
 //            consumes; prints "granted N", then shuts down (giving its blocks back) and prints "settled".
-//   leasestream: as lease, but prints "ack" after every allowed consume (for a test that kills the process mid-run).
+//   leasestream: as lease, but consumes until killed (ignoring `count`) and prints "ack" after every allowed consume.
 //   create:  new files opened by several workers at once, first-use subjects (see NewFileRounds).
 // Each mode prints "ready" (once the store is open, except create), then waits for a line on stdin before it starts.
 var mode = args[0];
@@ -138,7 +138,7 @@ switch (mode)
         var stream = mode == "leasestream";
         await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
         {
-            while (Interlocked.Increment(ref next) <= count)
+            while (stream || Interlocked.Increment(ref next) <= count)
             {
                 var decision = await quota.TryConsumeAsync(policy, subject);
                 if (decision.Outcome == QuotaOutcome.Allowed)

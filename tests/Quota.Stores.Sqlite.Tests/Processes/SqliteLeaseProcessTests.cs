@@ -69,8 +69,10 @@ public sealed class SqliteLeaseProcessTests(ITestOutputHelper output) : SqliteFi
 
             // Kill -9 once the victim has granted a few hundred units: mid-run, with a block open.
             long acknowledged = 0;
-            while (acknowledged < 300 && await victim.ReadLineAsync() == "ack")
+            while (acknowledged < 300)
             {
+                var line = await victim.ReadLineAsync();
+                Assert.True(line == "ack", $"The victim said '{line}' instead of 'ack' (it consumes until killed). Its errors: {victim.Errors}");
                 acknowledged++;
             }
 
