@@ -37,6 +37,24 @@ public sealed class QuotaServiceInMemoryFastPathTests
     }
 
     [Fact]
+    public async Task Requests_alone_on_a_policy_that_also_limits_tokens_allocates_nothing_once_cached()
+    {
+        var quota = Create(FakeClock.Default(), b => b.AddPolicy("api", QuotaPeriod.Monthly, ("requests", 1_000_000), ("tokens", 1_000_000)));
+        for (var i = 0; i < 100; i++)
+        {
+            await quota.TryConsumeAsync("api", "alice");
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.True((await quota.TryConsumeAsync("api", "alice")).IsAllowed);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task Several_meters_through_the_cache_are_all_or_nothing()
     {
         var quota = Create(_clock, q => q.AddPolicy("api", p =>
