@@ -16,10 +16,7 @@ public static class QuotaMonitor
     /// </returns>
     /// <exception cref="QuotaExceededException">The team has no quota now; the message names the team and what to do.</exception>
     /// <exception cref="QuotaStoreException">The first check failed.</exception>
-    public static Task<QuotaMonitorScope> WithCancelOnQuotaExceeded(CancellationToken cancellationToken, IQuotaMonitor monitor, QuotaMonitorOptions? options = null)
-        => WithCancelOnQuotaExceeded(cancellationToken, monitor, options, SystemDelays.Instance);
-
-    internal static async Task<QuotaMonitorScope> WithCancelOnQuotaExceeded(CancellationToken cancellationToken, IQuotaMonitor monitor, QuotaMonitorOptions? options, IDelayScheduler delays)
+    public static async Task<QuotaMonitorScope> WithCancelOnQuotaExceeded(CancellationToken cancellationToken, IQuotaMonitor monitor, QuotaMonitorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(monitor);
         var copy = (options ?? new QuotaMonitorOptions()).Copy();
@@ -31,6 +28,6 @@ public static class QuotaMonitor
             throw new QuotaExceededException(monitor.TeamName, first.ResetsAt);
         }
 
-        return new QuotaMonitorScope(monitor, copy, delays, first.SuggestedQueryInterval, cancellationToken);
+        return new QuotaMonitorScope(monitor, copy, first.SuggestedQueryInterval, cancellationToken);
     }
 }

@@ -15,6 +15,12 @@ public sealed class QuotaMonitorOptions
     /// <summary>Gets or sets where failed checks and cancellations are logged. Defaults to no logging.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
+    /// <summary>
+    /// Gets or sets the time the checks are scheduled on, e.g. a <c>FakeTimeProvider</c> in tests, or the application's
+    /// registered one. <see langword="null"/> (the default) means <see cref="System.TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
+
     internal QuotaMonitorOptions Copy() => (QuotaMonitorOptions)MemberwiseClone();
 
     internal void ThrowIfInvalid()

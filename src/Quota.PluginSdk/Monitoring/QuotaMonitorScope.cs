@@ -8,17 +8,17 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
 {
     private readonly IQuotaMonitor _monitor;
     private readonly QuotaMonitorOptions _options;
-    private readonly IDelayScheduler _delays;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _sync;
     private readonly CancellationTokenSource _stop;
     private readonly Task _loop;
     private Exception? _reason;
 
-    internal QuotaMonitorScope(IQuotaMonitor monitor, QuotaMonitorOptions options, IDelayScheduler delays, TimeSpan? firstInterval, CancellationToken cancellationToken)
+    internal QuotaMonitorScope(IQuotaMonitor monitor, QuotaMonitorOptions options, TimeSpan? firstInterval, CancellationToken cancellationToken)
     {
         _monitor = monitor;
         _options = options;
-        _delays = delays;
+        _time = options.TimeProvider ?? TimeProvider.System;
         _sync = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(_sync.Token);
         _loop = Task.Run(() => RunAsync(firstInterval ?? options.CheckInterval));
@@ -71,7 +71,7 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
         {
             while (true)
             {
-                await _delays.DelayAsync(interval, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
                 CheckQuotaResult result;
                 try
                 {

@@ -136,7 +136,7 @@ internal sealed partial class BatchingUsageClient
 
                 var delay = Backoff(attempt);
                 UsageClientLog.Retrying(_logger, ex, batch.Rows, _meta.Team, attempt, maxAttempts, delay);
-                await _delays.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

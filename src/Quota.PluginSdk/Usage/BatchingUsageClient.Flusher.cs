@@ -1,5 +1,3 @@
-using NodaTime;
-
 namespace Quota.PluginSdk;
 
 internal sealed partial class BatchingUsageClient
@@ -7,7 +5,8 @@ internal sealed partial class BatchingUsageClient
     /// <summary>
     /// The background flusher. It flushes a full batch once the minimum time since the last flush has passed, and
     /// anything pending (or a batch that failed before) at the maximum time; in between it sleeps until a counting
-    /// thread signals a full batch or the maximum time comes.
+    /// thread signals a full batch or the maximum time comes. Intervals are measured on the client's
+    /// <see cref="TimeProvider"/>'s monotonic timestamps, so a change of the wall clock neither hastens nor delays a flush.
     /// </summary>
     private async Task RunFlusherAsync()
     {
@@ -15,30 +14,29 @@ internal sealed partial class BatchingUsageClient
         try
         {
             await RefreshQuotaAsync(cancellationToken).ConfigureAwait(false);
-            var lastFlush = _clock.GetCurrentInstant();
-            var nextTick = lastFlush + _maxBetweenFlushes;
+            var lastFlush = _time.GetTimestamp();
+            var sinceTick = lastFlush;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
 
                 // Re-arm the signal before looking, so a batch that fills after this look wakes the wait below.
                 Volatile.Write(ref _batchSignalled, 0);
-                var now = _clock.GetCurrentInstant();
                 var pending = Volatile.Read(ref _pending.Value);
                 if (pending >= _batchLimit)
                 {
-                    var due = lastFlush + _minBetweenFlushes;
-                    if (now < due)
+                    var tooSoon = _minBetweenFlushes - _time.GetElapsedTime(lastFlush);
+                    if (tooSoon > TimeSpan.Zero)
                     {
                         // Full, but too soon: counting threads need not signal again meanwhile.
                         Volatile.Write(ref _batchSignalled, 1);
-                        await _delays.DelayAsync((due - now).ToTimeSpan(), cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(tooSoon, _time, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
                 }
-                else if (now < nextTick)
+                else if (_maxBetweenFlushes - _time.GetElapsedTime(sinceTick) is var untilTick && untilTick > TimeSpan.Zero)
                 {
-                    await WaitForBatchOrTickAsync(nextTick - now, cancellationToken).ConfigureAwait(false);
+                    await WaitForBatchOrTickAsync(untilTick, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 else if (pending <= 0 && Volatile.Read(ref _unsent) is null)
@@ -49,13 +47,13 @@ internal sealed partial class BatchingUsageClient
                         await RefreshQuotaAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    nextTick = now + _maxBetweenFlushes;
+                    sinceTick = _time.GetTimestamp();
                     continue;
                 }
 
                 await FlushAsync(drain: false, cancellationToken).ConfigureAwait(false);
-                lastFlush = _clock.GetCurrentInstant();
-                nextTick = lastFlush + _maxBetweenFlushes;
+                lastFlush = _time.GetTimestamp();
+                sinceTick = lastFlush;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -68,11 +66,11 @@ internal sealed partial class BatchingUsageClient
         }
     }
 
-    private async Task WaitForBatchOrTickAsync(Duration untilTick, CancellationToken cancellationToken)
+    private async Task WaitForBatchOrTickAsync(TimeSpan untilTick, CancellationToken cancellationToken)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signal = _wake.WaitAsync(wait.Token);
-        var tick = _delays.DelayAsync(untilTick.ToTimeSpan(), wait.Token);
+        var tick = Task.Delay(untilTick, _time, wait.Token);
         await Task.WhenAny(signal, tick).ConfigureAwait(false);
         wait.Cancel();
         await Task.WhenAll(signal, tick).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using NodaTime;
 
 namespace Quota.PluginSdk;
 
@@ -18,12 +17,11 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     private readonly PluginMeta _meta;
     private readonly IQuotaService _quota;
     private readonly string _policy;
-    private readonly IClock _clock;
-    private readonly IDelayScheduler _delays;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _batchLimit;
-    private readonly Duration _minBetweenFlushes;
-    private readonly Duration _maxBetweenFlushes;
+    private readonly TimeSpan _minBetweenFlushes;
+    private readonly TimeSpan _maxBetweenFlushes;
     private readonly int _maxRetries;
     private readonly TimeSpan _minWait;
     private readonly TimeSpan _maxWait;
@@ -57,17 +55,16 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     private long _recordedBatches;
     private Task? _close;
 
-    public BatchingUsageClient(PluginMeta meta, IQuotaService quota, string policy, UsageClientOptions options, IClock clock, IDelayScheduler delays)
+    public BatchingUsageClient(PluginMeta meta, IQuotaService quota, string policy, UsageClientOptions options, TimeProvider time)
     {
         _meta = meta;
         _quota = quota;
         _policy = policy;
-        _clock = clock;
-        _delays = delays;
+        _time = time;
         _logger = options.Logger;
         _batchLimit = options.BatchLimit;
-        _minBetweenFlushes = Duration.FromTimeSpan(options.MinTimeBetweenFlushes);
-        _maxBetweenFlushes = Duration.FromTimeSpan(options.MaxTimeBetweenFlushes);
+        _minBetweenFlushes = options.MinTimeBetweenFlushes;
+        _maxBetweenFlushes = options.MaxTimeBetweenFlushes;
         _maxRetries = options.MaxRetries;
         _minWait = options.MinWaitTime;
         _maxWait = options.MaxWaitTime;

@@ -2,7 +2,7 @@ namespace Quota.PluginSdk;
 
 /// <summary>
 /// Counts the rows a plugin syncs against its team's allowance, in batches written to the quota store in the
-/// background. Create one per sync with <see cref="UsageClient.Create(PluginMeta, IQuotaService, string, UsageClientOptions?, NodaTime.IClock)"/>
+/// background. Create one per sync with <see cref="UsageClient.Create(PluginMeta, IQuotaService, string, UsageClientOptions?)"/>
 /// and close it when the sync ends.
 /// </summary>
 /// <remarks>

@@ -43,5 +43,12 @@ public sealed class UsageClientOptions
     /// <summary>Gets or sets where the client logs flushes, retries and failures. Defaults to no logging.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
+    /// <summary>
+    /// Gets or sets the time the client's flush timer and retry backoff run on, e.g. a <c>FakeTimeProvider</c> in tests.
+    /// <see langword="null"/> (the default) means <see cref="TimeProvider.System"/>, or, for clients from
+    /// <see cref="IUsageClientFactory"/>, the <see cref="System.TimeProvider"/> registered in the service provider.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
+
     internal UsageClientOptions Copy() => (UsageClientOptions)MemberwiseClone();
 }

@@ -14,7 +14,7 @@ public sealed class QuotaMonitorTests
         var client = host.CreateClient();
 
         var error = await Assert.ThrowsAsync<QuotaExceededException>(
-            () => QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, client, null, host.Time));
+            () => QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, client, new QuotaMonitorOptions { TimeProvider = host.Time }));
 
         Assert.Equal(QuotaHost.Team, error.Team);
         Assert.Equal(Instant.FromUtc(2026, 2, 1, 0, 0), error.ResetsAt);
@@ -27,9 +27,9 @@ public sealed class QuotaMonitorTests
     {
         await using var host = QuotaHost.Create(rowsAllowance: 100);
         var syncing = host.CreateClient();
-        var start = host.Clock.Now;
-        var options = new QuotaMonitorOptions { CheckInterval = TimeSpan.FromSeconds(20) };
-        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, syncing, options, host.Time);
+        var start = host.Now;
+        var options = new QuotaMonitorOptions { CheckInterval = TimeSpan.FromSeconds(20), TimeProvider = host.Time };
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, syncing, options);
         // The rows are counted before the sync task starts, so the monitor's check cannot run ahead of them on a busy thread pool.
         syncing.IncreaseForTable("github_issues", 10);
         var sync = Task.Run(async () => await Task.Delay(Timeout.Infinite, scope.Token));
@@ -42,7 +42,7 @@ public sealed class QuotaMonitorTests
         await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(20));
         host.Time.Advance(TimeSpan.FromSeconds(20));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sync.WaitAsync(ManualTime.Patience));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sync.WaitAsync(TestTime.Patience));
         var reason = Assert.IsType<QuotaExceededException>(scope.Reason);
         Assert.Equal(QuotaHost.Team, reason.Team);
         Assert.Throws<QuotaExceededException>(scope.ThrowIfCancellationRequested);
@@ -51,18 +51,17 @@ public sealed class QuotaMonitorTests
     [Fact]
     public async Task Ten_failed_checks_in_a_row_cancel_with_every_failure_as_the_reason()
     {
-        var host = FakeClock.Default();
-        var time = new ManualTime(host);
+        var time = new TestTime();
         var monitor = new ScriptedMonitor(time) { FailFrom = 2 };
-        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, null, time);
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { TimeProvider = time });
 
         for (var i = 1; i <= 9; i++)
         {
-            await time.WaitForDelayAsync(host.Now + Duration.FromSeconds(30));
+            await time.WaitForDelayAsync(time.Now + Duration.FromSeconds(30));
             time.Advance(TimeSpan.FromSeconds(30));
         }
 
-        await time.WaitForDelayAsync(host.Now + Duration.FromSeconds(30));
+        await time.WaitForDelayAsync(time.Now + Duration.FromSeconds(30));
         Assert.False(scope.Token.IsCancellationRequested);
         time.Advance(TimeSpan.FromSeconds(30));
         await WhenCancelledAsync(scope.Token);
@@ -77,19 +76,18 @@ public sealed class QuotaMonitorTests
     [Fact]
     public async Task A_successful_check_resets_the_failure_count()
     {
-        var clock = FakeClock.Default();
-        var time = new ManualTime(clock);
+        var time = new TestTime();
         var monitor = new ScriptedMonitor(time) { FailFrom = 2, SucceedAt = 11 };
-        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { MaxConsecutiveFailures = 10 }, time);
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { MaxConsecutiveFailures = 10, TimeProvider = time });
 
         // Checks 2–10 fail (nine in a row), check 11 succeeds, checks 12–20 fail (nine again).
         for (var i = 1; i <= 19; i++)
         {
-            await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(30));
+            await time.WaitForDelayAsync(time.Now + Duration.FromSeconds(30));
             time.Advance(TimeSpan.FromSeconds(30));
         }
 
-        await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(30));
+        await time.WaitForDelayAsync(time.Now + Duration.FromSeconds(30));
         Assert.Equal(20, monitor.Checks);
         Assert.False(scope.Token.IsCancellationRequested);
         Assert.Null(scope.Reason);
@@ -98,14 +96,13 @@ public sealed class QuotaMonitorTests
     [Fact]
     public async Task The_suggested_interval_replaces_the_default_one()
     {
-        var clock = FakeClock.Default();
-        var time = new ManualTime(clock);
+        var time = new TestTime();
         var monitor = new ScriptedMonitor(time) { Suggested = TimeSpan.FromSeconds(5) };
-        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, null, time);
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { TimeProvider = time });
 
-        await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(5));
+        await time.WaitForDelayAsync(time.Now + Duration.FromSeconds(5));
         time.Advance(TimeSpan.FromSeconds(5));
-        await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(5));
+        await time.WaitForDelayAsync(time.Now + Duration.FromSeconds(5));
 
         Assert.Equal(2, monitor.Checks);
     }
@@ -113,10 +110,9 @@ public sealed class QuotaMonitorTests
     [Fact]
     public async Task The_callers_cancellation_passes_through_without_a_reason()
     {
-        var clock = FakeClock.Default();
-        var time = new ManualTime(clock);
+        var time = new TestTime();
         using var caller = new CancellationTokenSource();
-        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(caller.Token, new ScriptedMonitor(time), null, time);
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(caller.Token, new ScriptedMonitor(time), new QuotaMonitorOptions { TimeProvider = time });
 
         await caller.CancelAsync();
 
@@ -128,11 +124,10 @@ public sealed class QuotaMonitorTests
     [Fact]
     public async Task Disposing_stops_the_checks()
     {
-        var clock = FakeClock.Default();
-        var time = new ManualTime(clock);
+        var time = new TestTime();
         var monitor = new ScriptedMonitor(time);
-        var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, null, time);
-        await time.WaitForDelayAsync(clock.Now + Duration.FromSeconds(30));
+        var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { TimeProvider = time });
+        await time.WaitForDelayAsync(time.Now + Duration.FromSeconds(30));
 
         await scope.DisposeAsync();
 
@@ -143,7 +138,7 @@ public sealed class QuotaMonitorTests
     [Fact]
     public async Task Invalid_options_are_refused()
     {
-        var monitor = new ScriptedMonitor(new ManualTime(FakeClock.Default()));
+        var monitor = new ScriptedMonitor(new TestTime());
 
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
             () => QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { CheckInterval = TimeSpan.Zero, MaxConsecutiveFailures = 0 }));
@@ -153,10 +148,10 @@ public sealed class QuotaMonitorTests
     }
 
     private static Task WhenCancelledAsync(CancellationToken token)
-        => Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(ManualTime.Patience);
+        => Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TestTime.Patience);
 
     /// <summary>A monitor whose checks succeed or fail by number.</summary>
-    private sealed class ScriptedMonitor(ManualTime time) : IQuotaMonitor
+    private sealed class ScriptedMonitor(TestTime time) : IQuotaMonitor
     {
         private int _checks;
 
@@ -175,7 +170,7 @@ public sealed class QuotaMonitorTests
             var check = Interlocked.Increment(ref _checks);
             if (check >= FailFrom && check != SucceedAt)
             {
-                throw new QuotaStoreException($"check {check} at {time.Clock.Now} failed");
+                throw new QuotaStoreException($"check {check} at {time.Now} failed");
             }
 
             return new ValueTask<CheckQuotaResult>(new CheckQuotaResult(HasQuota: true, Suggested));

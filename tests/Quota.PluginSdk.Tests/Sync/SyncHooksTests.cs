@@ -21,7 +21,7 @@ public sealed class SyncHooksTests
             new SyncInsert(Free, 1000),
             new SyncInsert(PaidToo, 5),
             new SyncInsert(Paid, 0),
-            new SyncDeleteStale(Paid, "github", host.Clock.Now),
+            new SyncDeleteStale(Paid, "github", host.Now),
             new SyncInsert(Paid, 2),
         ];
 

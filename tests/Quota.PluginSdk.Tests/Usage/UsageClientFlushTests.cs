@@ -17,7 +17,7 @@ public sealed class UsageClientFlushTests
     public async Task A_full_batch_waits_for_the_minimum_interval_since_the_last_flush()
     {
         await using var host = QuotaHost.Create();
-        var start = host.Clock.Now;
+        var start = host.Now;
         var client = await host.CreateIdleClientAsync(Options());
 
         host.Time.Advance(TimeSpan.FromSeconds(4));
@@ -39,7 +39,7 @@ public sealed class UsageClientFlushTests
     public async Task A_full_batch_is_flushed_at_once_when_the_minimum_interval_has_passed()
     {
         await using var host = QuotaHost.Create();
-        var start = host.Clock.Now;
+        var start = host.Now;
         var client = await host.CreateIdleClientAsync(Options());
 
         host.Time.Advance(TimeSpan.FromSeconds(15));
@@ -56,7 +56,7 @@ public sealed class UsageClientFlushTests
     public async Task Fewer_rows_than_a_batch_are_flushed_at_the_maximum_interval()
     {
         await using var host = QuotaHost.Create();
-        var start = host.Clock.Now;
+        var start = host.Now;
         var client = await host.CreateIdleClientAsync(Options());
 
         client.Increase(5);
@@ -72,7 +72,7 @@ public sealed class UsageClientFlushTests
     public async Task Nothing_is_written_at_a_tick_with_nothing_pending()
     {
         await using var host = QuotaHost.Create();
-        var start = host.Clock.Now;
+        var start = host.Now;
         var client = await host.CreateIdleClientAsync(Options());
 
         host.Time.Advance(TimeSpan.FromSeconds(30));
@@ -86,7 +86,7 @@ public sealed class UsageClientFlushTests
     public async Task Close_flushes_at_once_ignoring_the_minimum_interval()
     {
         await using var host = QuotaHost.Create(flaky: true);
-        var start = host.Clock.Now;
+        var start = host.Now;
         var client = await host.CreateIdleClientAsync(Options());
 
         host.Time.Advance(TimeSpan.FromSeconds(10));
@@ -117,7 +117,7 @@ public sealed class UsageClientFlushTests
         client.Increase(4);
         host.Flaky.LetNewWritesThrough();
         host.Flaky.ReleaseHeldWrites();
-        await host.Time.WaitForDelayAsync(host.Clock.Now + Duration.FromSeconds(30));
+        await host.Time.WaitForDelayAsync(host.Now + Duration.FromSeconds(30));
         await client.CloseAsync();
 
         Assert.Equal(17, await host.RecordedAsync());

@@ -159,8 +159,8 @@ public sealed class UsageClientLifecycleTests
         await using var host = QuotaHost.Create();
         var meta = new PluginMeta { Team = "acme", Name = "github" };
 
-        var policy = Assert.Throws<ArgumentException>(() => UsageClient.Create(meta, host.Quota, "no-such-policy", host.Clock));
-        var team = Assert.Throws<ArgumentException>(() => UsageClient.Create(meta with { Team = " " }, host.Quota, QuotaHost.Policy, host.Clock));
+        var policy = Assert.Throws<ArgumentException>(() => UsageClient.Create(meta, host.Quota, "no-such-policy"));
+        var team = Assert.Throws<ArgumentException>(() => UsageClient.Create(meta with { Team = " " }, host.Quota, QuotaHost.Policy));
 
         Assert.Contains(QuotaHost.Policy, policy.Message, StringComparison.Ordinal);
         Assert.Contains("PluginMeta.Team", team.Message, StringComparison.Ordinal);

@@ -17,7 +17,7 @@ public sealed class UsageClientRetryTests
 
         // The first attempt wrote the rows, then failed: the client backs off (between half and all of 1 s)…
         var retryAt = await host.Time.WaitForDelayWithinAsync(TimeSpan.FromSeconds(1));
-        Assert.InRange(retryAt - host.Clock.Now, Duration.FromMilliseconds(500), Duration.FromSeconds(1));
+        Assert.InRange(retryAt - host.Now, Duration.FromMilliseconds(500), Duration.FromSeconds(1));
         Assert.Equal(10, await host.RecordedAsync());
 
         // …and retries right away, not at the next 30 s tick; the store recognises the id and does not count again.
@@ -83,7 +83,7 @@ public sealed class UsageClientRetryTests
     public async Task A_batch_given_up_on_is_resent_under_its_id_at_the_next_flush_and_counted_once()
     {
         await using var host = QuotaHost.Create(flaky: true);
-        var start = host.Clock.Now;
+        var start = host.Now;
         var client = await host.CreateIdleClientAsync(new UsageClientOptions { MaxRetries = 1 });
         host.Flaky.ApplyThenFail = 2;
         client.Increase(8);
