@@ -14,8 +14,10 @@ internal sealed partial class BatchingUsageClient
         try
         {
             await RefreshQuotaAsync(cancellationToken).ConfigureAwait(false);
-            var lastFlush = _time.GetTimestamp();
-            var sinceTick = lastFlush;
+
+            // No flush yet, so the first full batch goes at once (Go's last-flush time starts at zero); ticks count from now.
+            long? lastFlush = null;
+            var sinceTick = _time.GetTimestamp();
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -25,7 +27,7 @@ internal sealed partial class BatchingUsageClient
                 var pending = Volatile.Read(ref _pending.Value);
                 if (pending >= _batchLimit)
                 {
-                    var tooSoon = _minBetweenFlushes - _time.GetElapsedTime(lastFlush);
+                    var tooSoon = lastFlush is { } last ? _minBetweenFlushes - _time.GetElapsedTime(last) : TimeSpan.Zero;
                     if (tooSoon > TimeSpan.Zero)
                     {
                         // Full, but too soon: counting threads need not signal again meanwhile.
@@ -53,7 +55,7 @@ internal sealed partial class BatchingUsageClient
 
                 await FlushAsync(drain: false, cancellationToken).ConfigureAwait(false);
                 lastFlush = _time.GetTimestamp();
-                sinceTick = lastFlush;
+                sinceTick = lastFlush.Value;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

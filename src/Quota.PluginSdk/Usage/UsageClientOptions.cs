@@ -15,7 +15,8 @@ public sealed class UsageClientOptions
 
     /// <summary>
     /// Gets or sets the least time between two flushes: a full batch waits until this much time has passed since the
-    /// previous flush. Defaults to 10 seconds. Closing ignores it.
+    /// previous flush. The first flush has no previous one, so a batch that fills right after the client is created is
+    /// sent at once, as in CloudQuery. Defaults to 10 seconds. Closing ignores it.
     /// </summary>
     public TimeSpan MinTimeBetweenFlushes { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -14,25 +14,41 @@ public sealed class UsageClientFlushTests
     };
 
     [Fact]
+    public async Task A_batch_that_fills_right_after_creation_is_sent_at_once()
+    {
+        // As in Go, where the last-flush time starts at zero: the minimum interval counts from the last flush, and there is none yet.
+        await using var host = QuotaHost.Create();
+        var start = host.Now;
+        var client = await host.CreateIdleClientAsync(Options());
+
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        client.Increase(100);
+
+        // Flushed at 1 s without any more time passing; the next tick is 30 s after this flush.
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(31));
+        Assert.Equal(100, await host.RecordedAsync());
+    }
+
+    [Fact]
     public async Task A_full_batch_waits_for_the_minimum_interval_since_the_last_flush()
     {
         await using var host = QuotaHost.Create();
         var start = host.Now;
         var client = await host.CreateIdleClientAsync(Options());
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        client.Increase(100);
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(31));
 
-        host.Time.Advance(TimeSpan.FromSeconds(4));
-        for (var i = 0; i < 100; i++)
-        {
-            client.Increase(1);
-        }
+        host.Time.Advance(TimeSpan.FromSeconds(3));
+        client.Increase(100);
 
-        // The flusher woke for the full batch and now waits until 10 s after its start: nothing is written yet.
-        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(10));
-        Assert.Equal(0, await host.RecordedAsync());
-
-        host.Time.Advance(TimeSpan.FromSeconds(6));
-        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(40));
+        // The flusher woke for the full batch and now waits until 10 s after the flush at 1 s: nothing more is written yet.
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(11));
         Assert.Equal(100, await host.RecordedAsync());
+
+        host.Time.Advance(TimeSpan.FromSeconds(7));
+        await host.Time.WaitForDelayAsync(start + Duration.FromSeconds(41));
+        Assert.Equal(200, await host.RecordedAsync());
     }
 
     [Fact]
