@@ -28,6 +28,6 @@ public static class QuotaMonitor
             throw new QuotaExceededException(monitor.TeamName, first.ResetsAt);
         }
 
-        return new QuotaMonitorScope(monitor, copy, first.SuggestedQueryInterval, cancellationToken);
+        return new QuotaMonitorScope(monitor, copy, QuotaMonitorScope.Suggested(first), cancellationToken);
     }
 }

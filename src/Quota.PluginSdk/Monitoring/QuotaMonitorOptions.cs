@@ -6,7 +6,11 @@ namespace Quota.PluginSdk;
 /// <summary>How <see cref="QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken, IQuotaMonitor, QuotaMonitorOptions?)"/> checks. The defaults are CloudQuery's.</summary>
 public sealed class QuotaMonitorOptions
 {
-    /// <summary>Gets or sets the time between checks, unless the monitored client suggests another. Defaults to 30 seconds.</summary>
+    /// <summary>
+    /// Gets or sets the time between checks until a check suggests another (<see cref="CheckQuotaResult.SuggestedQueryInterval"/>).
+    /// A suggested interval then stays until a later check suggests a new one; a failed check, or one that suggests
+    /// none, keeps the current interval, as in CloudQuery. Defaults to 30 seconds.
+    /// </summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets how many checks in a row may fail before the token is cancelled. Defaults to 10 (five minutes at the default interval).</summary>

@@ -90,12 +90,11 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
                         return;
                     }
 
-                    interval = _options.CheckInterval;
                     continue;
                 }
 
                 failures.Clear();
-                interval = result.SuggestedQueryInterval ?? _options.CheckInterval;
+                interval = Suggested(result) ?? interval;
                 if (!result.HasQuota)
                 {
                     QuotaMonitorLog.QuotaExceeded(_options.Logger, _monitor.TeamName);
@@ -109,6 +108,13 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
             // Disposed, or the caller cancelled the sync.
         }
     }
+
+    /// <summary>
+    /// The interval a check suggests, if it suggests a usable one. As in CloudQuery's monitor, the polling interval
+    /// changes only then: a failed check, or one that suggests none (or zero or less), keeps the current interval.
+    /// </summary>
+    internal static TimeSpan? Suggested(CheckQuotaResult result)
+        => result.SuggestedQueryInterval is { } suggested && suggested > TimeSpan.Zero ? suggested : null;
 
     private Task CancelAsync(Exception reason)
     {

@@ -108,6 +108,38 @@ public sealed class QuotaMonitorTests
     }
 
     [Fact]
+    public async Task The_interval_changes_only_when_a_check_suggests_a_new_one()
+    {
+        // As in Go's monitor: a failed check, or one that suggests no (or a non-positive) interval, keeps the current one.
+        var time = new TestTime();
+        var start = time.Now;
+        var monitor = new ScriptedMonitor(time)
+        {
+            FailAt = [2],
+            SuggestAt = check => check switch
+            {
+                1 => TimeSpan.FromSeconds(5),
+                4 => TimeSpan.Zero,
+                5 => TimeSpan.FromSeconds(7),
+                _ => null,
+            },
+        };
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { TimeProvider = time });
+
+        // Check 1 suggested 5 s; check 2 fails, check 3 suggests none, check 4 suggests zero: each keeps 5 s. Check 5 suggests 7 s.
+        int[] checksAt = [5, 10, 15, 20];
+        foreach (var at in checksAt)
+        {
+            await time.WaitForDelayAsync(start + Duration.FromSeconds(at));
+            time.AdvanceTo(start + Duration.FromSeconds(at));
+        }
+
+        await time.WaitForDelayAsync(start + Duration.FromSeconds(27));
+        Assert.Equal(5, monitor.Checks);
+        Assert.Null(scope.Reason);
+    }
+
+    [Fact]
     public async Task The_callers_cancellation_passes_through_without_a_reason()
     {
         var time = new TestTime();
@@ -161,6 +193,12 @@ public sealed class QuotaMonitorTests
 
         public TimeSpan? Suggested { get; init; }
 
+        /// <summary>Gets the checks (1-based) that fail, besides those from <see cref="FailFrom"/>.</summary>
+        public HashSet<int> FailAt { get; init; } = [];
+
+        /// <summary>Gets the interval each check (1-based) suggests; when unset, every check suggests <see cref="Suggested"/>.</summary>
+        public Func<int, TimeSpan?>? SuggestAt { get; init; }
+
         public int Checks => Volatile.Read(ref _checks);
 
         public string TeamName => "acme";
@@ -168,12 +206,12 @@ public sealed class QuotaMonitorTests
         public ValueTask<CheckQuotaResult> CheckQuotaAsync(CancellationToken cancellationToken = default)
         {
             var check = Interlocked.Increment(ref _checks);
-            if (check >= FailFrom && check != SucceedAt)
+            if ((check >= FailFrom && check != SucceedAt) || FailAt.Contains(check))
             {
                 throw new QuotaStoreException($"check {check} at {time.Now} failed");
             }
 
-            return new ValueTask<CheckQuotaResult>(new CheckQuotaResult(HasQuota: true, Suggested));
+            return new ValueTask<CheckQuotaResult>(new CheckQuotaResult(HasQuota: true, SuggestAt is null ? Suggested : SuggestAt(check)));
         }
     }
 }
