@@ -8,7 +8,8 @@ namespace Quota.PluginSdk;
 /// <remarks>
 /// <para>
 /// A client counts either in total (<see cref="Increase"/>) or per table (<see cref="IncreaseForTable"/>): the first call
-/// fixes the mode and a call of the other kind throws. Counting is lock-free and allocation-free; rows reach the store
+/// fixes the mode and a call of the other kind throws. A closed client refuses every call with
+/// <see cref="ObjectDisposedException"/> before looking at the mode, so a call after close fixes nothing. Counting is lock-free and allocation-free; rows reach the store
 /// when a batch fills (no sooner than <see cref="UsageClientOptions.MinTimeBetweenFlushes"/> after the previous flush),
 /// at the latest <see cref="UsageClientOptions.MaxTimeBetweenFlushes"/> after they were counted, and on close.
 /// </para>

@@ -55,6 +55,22 @@ public sealed class UsageClientLifecycleTests
         Assert.Equal(1, await host.RecordedAsync());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_closed_never_used_client_refuses_both_kinds_of_call_as_closed_and_fixes_no_mode(bool skip)
+    {
+        await using var host = QuotaHost.Create();
+        var client = host.CreateClient(skip: skip);
+        await client.CloseAsync();
+
+        // As in Go, the closed check comes before the mode is decided: every call afterwards is refused the same way.
+        Assert.Throws<ObjectDisposedException>(() => client.IncreaseForTable("t", 1));
+        Assert.Throws<ObjectDisposedException>(() => client.Increase(1));
+        Assert.Throws<ObjectDisposedException>(() => client.TryIncrease(1));
+        Assert.Throws<ObjectDisposedException>(() => client.TryIncreaseForTable("t", 1));
+    }
+
     [Fact]
     public async Task Increase_of_zero_rows_is_refused_and_fixes_no_mode()
     {
