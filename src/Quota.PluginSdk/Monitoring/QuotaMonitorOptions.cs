@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,7 +14,10 @@ public sealed class QuotaMonitorOptions
     /// </summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how many checks in a row may fail before the token is cancelled. Defaults to 10 (five minutes at the default interval).</summary>
+    /// <summary>
+    /// Gets or sets how many checks in a row must fail for the token to be cancelled. Defaults to 10 (five minutes at the
+    /// default interval). 0 and 1 both cancel at the first failed check, as in CloudQuery.
+    /// </summary>
     public int MaxConsecutiveFailures { get; set; } = 10;
 
     /// <summary>Gets or sets where failed checks and cancellations are logged. Defaults to no logging.</summary>
@@ -32,12 +36,12 @@ public sealed class QuotaMonitorOptions
         var errors = new List<string>();
         if (CheckInterval <= TimeSpan.Zero)
         {
-            errors.Add($"QuotaMonitorOptions.CheckInterval is {CheckInterval}. Write a positive time, e.g. 00:00:30.");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"QuotaMonitorOptions.CheckInterval is {CheckInterval}. Write a positive time, e.g. 00:00:30; Go's WithQuotaCheckPeriod panics on a time that is not positive."));
         }
 
-        if (MaxConsecutiveFailures < 1)
+        if (MaxConsecutiveFailures < 0)
         {
-            errors.Add($"QuotaMonitorOptions.MaxConsecutiveFailures is {MaxConsecutiveFailures}. Write 1 or more, e.g. 10.");
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"QuotaMonitorOptions.MaxConsecutiveFailures is {MaxConsecutiveFailures}. Write 0 or 1 to stop at the first failed check, or more, e.g. 10 (Go: WithQuotaMaxConsecutiveFailures(10))."));
         }
 
         if (Logger is null)

@@ -71,7 +71,7 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
         {
             while (true)
             {
-                await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+                await _time.DelayAsync(interval, cancellationToken).ConfigureAwait(false);
                 CheckQuotaResult result;
                 try
                 {

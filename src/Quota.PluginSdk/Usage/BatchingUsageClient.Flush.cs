@@ -92,8 +92,8 @@ internal sealed partial class BatchingUsageClient
     /// <summary>Records a batch under its idempotency id, retrying at once with capped exponential backoff and jitter.</summary>
     private async Task<Exception?> SendAsync(UsageBatch batch, CancellationToken cancellationToken)
     {
-        var maxAttempts = _maxRetries + 1;
-        for (var attempt = 1; ; attempt++)
+        var maxAttempts = (long)_maxRetries + 1;
+        for (var attempt = 1L; ; attempt++)
         {
             batch.Attempts++;
             try
@@ -136,19 +136,21 @@ internal sealed partial class BatchingUsageClient
 
                 var delay = Backoff(attempt);
                 UsageClientLog.Retrying(_logger, ex, batch.Rows, _meta.Team, attempt, maxAttempts, delay);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                await _time.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>
     /// The wait before retry <paramref name="retry"/> (1-based): <c>MinWaitTime × 2^(retry−1)</c> capped at
-    /// <c>MaxWaitTime</c>, then jittered to between half and all of that, so clients that failed together spread out.
+    /// <c>MaxWaitTime</c> (so every wait is the cap when it is below the first wait, as in Go's HTTP client), then
+    /// jittered to between half and all of that, so clients that failed together spread out.
     /// </summary>
-    internal TimeSpan Backoff(int retry)
+    internal TimeSpan Backoff(long retry)
     {
         var exponent = Math.Min(retry - 1, 30);
-        var ticks = Math.Min((double)_minWait.Ticks * Math.Pow(2, exponent), _maxWait.Ticks);
+        var cap = Math.Min(_maxWait.Ticks, TimerLimits.Longest.Ticks);
+        var ticks = Math.Min((double)_minWait.Ticks * Math.Pow(2, exponent), cap);
         var jittered = (ticks / 2) + (Random.Shared.NextDouble() * ticks / 2);
         return TimeSpan.FromTicks((long)jittered);
     }

@@ -3,10 +3,11 @@ namespace Quota.PluginSdk;
 internal sealed partial class BatchingUsageClient
 {
     /// <summary>
-    /// The background flusher. It flushes a full batch once the minimum time since the last flush has passed, and
-    /// anything pending (or a batch that failed before) at the maximum time; in between it sleeps until a counting
-    /// thread signals a full batch or the maximum time comes. Intervals are measured on the client's
-    /// <see cref="TimeProvider"/>'s monotonic timestamps, so a change of the wall clock neither hastens nor delays a flush.
+    /// The background flusher. A batch is due when it is full or when the maximum time has passed since the last tick;
+    /// a due batch is flushed once the minimum time since the last flush has passed (at once before the first flush, as
+    /// in Go, whose last-flush time starts at zero). In between it sleeps until a counting thread signals a full batch or
+    /// the next tick comes. Intervals are measured on the <see cref="TimeProvider"/>'s monotonic timestamps, so a change
+    /// of the wall clock neither hastens nor delays a flush.
     /// </summary>
     private async Task RunFlusherAsync()
     {
@@ -14,10 +15,8 @@ internal sealed partial class BatchingUsageClient
         try
         {
             await RefreshQuotaAsync(cancellationToken).ConfigureAwait(false);
-
-            // No flush yet, so the first full batch goes at once (Go's last-flush time starts at zero); ticks count from now.
             long? lastFlush = null;
-            var sinceTick = _time.GetTimestamp();
+            var lastTick = _time.GetTimestamp();
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -25,23 +24,15 @@ internal sealed partial class BatchingUsageClient
                 // Re-arm the signal before looking, so a batch that fills after this look wakes the wait below.
                 Volatile.Write(ref _batchSignalled, 0);
                 var pending = Volatile.Read(ref _pending.Value);
-                if (pending >= _batchLimit)
-                {
-                    var tooSoon = lastFlush is { } last ? _minBetweenFlushes - _time.GetElapsedTime(last) : TimeSpan.Zero;
-                    if (tooSoon > TimeSpan.Zero)
-                    {
-                        // Full, but too soon: counting threads need not signal again meanwhile.
-                        Volatile.Write(ref _batchSignalled, 1);
-                        await Task.Delay(tooSoon, _time, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-                }
-                else if (_maxBetweenFlushes - _time.GetElapsedTime(sinceTick) is var untilTick && untilTick > TimeSpan.Zero)
+                var full = pending >= _batchLimit;
+                var untilTick = _maxBetweenFlushes - _time.GetElapsedTime(lastTick);
+                if (!full && untilTick > TimeSpan.Zero)
                 {
                     await WaitForBatchOrTickAsync(untilTick, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                else if (pending <= 0 && Volatile.Read(ref _unsent) is null)
+
+                if (!full && pending <= 0 && Volatile.Read(ref _unsent) is null)
                 {
                     if (Volatile.Read(ref _outOfQuota) != 0)
                     {
@@ -49,13 +40,20 @@ internal sealed partial class BatchingUsageClient
                         await RefreshQuotaAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    sinceTick = _time.GetTimestamp();
+                    lastTick = _time.GetTimestamp();
+                    continue;
+                }
+
+                if (lastFlush is { } last && _minBetweenFlushes - _time.GetElapsedTime(last) is var tooSoon && tooSoon > TimeSpan.Zero)
+                {
+                    // Due, but too soon: counting threads need not signal a full batch meanwhile.
+                    Volatile.Write(ref _batchSignalled, 1);
+                    await _time.DelayAsync(tooSoon, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 await FlushAsync(drain: false, cancellationToken).ConfigureAwait(false);
-                lastFlush = _time.GetTimestamp();
-                sinceTick = lastFlush.Value;
+                lastFlush = lastTick = _time.GetTimestamp();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -72,7 +70,7 @@ internal sealed partial class BatchingUsageClient
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signal = _wake.WaitAsync(wait.Token);
-        var tick = Task.Delay(untilTick, _time, wait.Token);
+        var tick = _time.DelayAsync(untilTick, wait.Token);
         await Task.WhenAny(signal, tick).ConfigureAwait(false);
         wait.Cancel();
         await Task.WhenAll(signal, tick).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

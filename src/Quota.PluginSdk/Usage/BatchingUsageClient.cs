@@ -62,7 +62,8 @@ internal sealed partial class BatchingUsageClient : IUsageClient
         _policy = policy;
         _time = time;
         _logger = options.Logger;
-        _batchLimit = options.BatchLimit;
+        // A limit of 0 (Go's WithBatchLimit(0)) means every increase is a full batch, as a limit of 1 does.
+        _batchLimit = Math.Max(1, options.BatchLimit);
         _minBetweenFlushes = options.MinTimeBetweenFlushes;
         _maxBetweenFlushes = options.MaxTimeBetweenFlushes;
         _maxRetries = options.MaxRetries;

@@ -12,7 +12,7 @@ internal static partial class UsageClientLog
     public static partial void AlreadyRecorded(ILogger logger, string batchId, string team);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Recording {Rows} rows of team '{Team}' failed (attempt {Attempt} of {MaxAttempts}); retrying in {Delay}.")]
-    public static partial void Retrying(ILogger logger, Exception exception, long rows, string team, int attempt, int maxAttempts, TimeSpan delay);
+    public static partial void Retrying(ILogger logger, Exception exception, long rows, string team, long attempt, long maxAttempts, TimeSpan delay);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Recording {Rows} rows of team '{Team}' failed after {Attempts} attempts; the batch is kept and sent again at the next flush.")]
     public static partial void GaveUp(ILogger logger, Exception exception, long rows, string team, int attempts);

@@ -64,7 +64,7 @@ public sealed class QuotaPluginSdkBuilderExtensionsTests
     {
         await using var provider = Build(o =>
         {
-            o.BatchLimit = 0;
+            o.BatchLimit = -1;
             o.MaxRetries = -1;
         });
 

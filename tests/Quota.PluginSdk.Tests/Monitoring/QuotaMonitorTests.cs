@@ -168,14 +168,33 @@ public sealed class QuotaMonitorTests
     }
 
     [Fact]
-    public async Task Invalid_options_are_refused()
+    public async Task Zero_consecutive_failures_cancels_at_the_first_failed_check()
+    {
+        // Go's WithQuotaMaxConsecutiveFailures(0) cancels at the first failure, as 1 does.
+        var time = new TestTime();
+        var monitor = new ScriptedMonitor(time) { FailFrom = 2 };
+        await using var scope = await QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { MaxConsecutiveFailures = 0, TimeProvider = time });
+
+        await time.WaitForDelayAsync(time.Now + Duration.FromSeconds(30));
+        time.Advance(TimeSpan.FromSeconds(30));
+        await WhenCancelledAsync(scope.Token);
+
+        var reason = Assert.IsType<AggregateException>(scope.Reason);
+        Assert.Single(reason.InnerExceptions);
+        Assert.Equal(2, monitor.Checks);
+    }
+
+    [Fact]
+    public async Task Invalid_options_are_refused_naming_the_option_and_its_Go_equivalent()
     {
         var monitor = new ScriptedMonitor(new TestTime());
 
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
-            () => QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { CheckInterval = TimeSpan.Zero, MaxConsecutiveFailures = 0 }));
+            () => QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, monitor, new QuotaMonitorOptions { CheckInterval = TimeSpan.Zero, MaxConsecutiveFailures = -1 }));
 
         Assert.Equal(2, error.Failures.Count());
+        Assert.Contains(error.Failures, f => f.Contains("QuotaMonitorOptions.CheckInterval is 00:00:00", StringComparison.Ordinal) && f.Contains("WithQuotaCheckPeriod", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("QuotaMonitorOptions.MaxConsecutiveFailures is -1", StringComparison.Ordinal) && f.Contains("WithQuotaMaxConsecutiveFailures", StringComparison.Ordinal));
         Assert.Equal(0, monitor.Checks);
     }
 

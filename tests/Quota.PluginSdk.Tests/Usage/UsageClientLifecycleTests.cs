@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Quota.PluginSdk;
 using Quota.Tests.Support;
 
@@ -131,42 +130,6 @@ public sealed class UsageClientLifecycleTests
         Assert.Throws<ObjectDisposedException>(() => client.Increase(1));
         Assert.Equal(QuotaHost.Team, client.TeamName);
         Assert.Equal(0, await host.RecordedAsync());
-    }
-
-    [Fact]
-    public async Task Invalid_options_are_all_reported_together()
-    {
-        await using var host = QuotaHost.Create();
-        var options = new UsageClientOptions
-        {
-            BatchLimit = 0,
-            MinTimeBetweenFlushes = TimeSpan.FromSeconds(40),
-            MaxTimeBetweenFlushes = TimeSpan.FromSeconds(30),
-            MaxRetries = -1,
-            MinWaitTime = TimeSpan.FromSeconds(2),
-            MaxWaitTime = TimeSpan.FromSeconds(1),
-        };
-
-        var error = Assert.Throws<OptionsValidationException>(() => host.CreateClient(options));
-
-        Assert.Equal(4, error.Failures.Count());
-        Assert.Contains(error.Failures, f => f.Contains("BatchLimit is 0", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("less than MinTimeBetweenFlushes", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("MaxRetries is -1", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("less than MinWaitTime", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void The_defaults_are_CloudQuerys()
-    {
-        var options = new UsageClientOptions();
-
-        Assert.Equal(1000, options.BatchLimit);
-        Assert.Equal(TimeSpan.FromSeconds(10), options.MinTimeBetweenFlushes);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.MaxTimeBetweenFlushes);
-        Assert.Equal(5, options.MaxRetries);
-        Assert.Equal(TimeSpan.FromSeconds(60), options.MaxWaitTime);
-        Assert.Empty(UsageClientOptionsValidator.Collect(options));
     }
 
     [Fact]

@@ -58,6 +58,23 @@ public sealed class UsageClientRetryTests
     }
 
     [Fact]
+    public async Task A_cap_below_the_first_wait_caps_every_wait()
+    {
+        // Go's WithMaxWaitTime below the HTTP client's 1 s first wait: every wait is the cap (jittered to half of it at least).
+        await using var host = QuotaHost.Create(flaky: true);
+        var client = await host.CreateIdleClientAsync(new UsageClientOptions { MaxRetries = 3, MaxWaitTime = TimeSpan.FromMilliseconds(200) });
+        var before = host.Time.Requested.Count;
+        host.Flaky.Down = true;
+        client.Increase(3);
+
+        await Assert.ThrowsAsync<UsageReportException>(async () => await await host.Time.RunUntilAsync(client.CloseAsync()));
+
+        var waits = host.Time.Requested.Skip(before).ToArray();
+        Assert.Equal(3, waits.Length);
+        Assert.All(waits, wait => Assert.InRange(wait.TotalMilliseconds, 100, 200));
+    }
+
+    [Fact]
     public async Task Failing_past_the_retries_makes_close_report_the_rows_with_the_store_failure_inside()
     {
         await using var host = QuotaHost.Create(flaky: true);
