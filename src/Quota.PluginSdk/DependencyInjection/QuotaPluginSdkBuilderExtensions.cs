@@ -17,7 +17,7 @@ public static class QuotaPluginSdkBuilderExtensions
     /// none is registered), unless the options set their own.
     /// </summary>
     /// <param name="builder">The builder from <c>services.AddQuota()</c>.</param>
-    /// <param name="policy">The policy that caps the team's rows, e.g. one with allowance <c>rows = 1_000_000</c> per month.</param>
+    /// <param name="policy">The policy that caps each plugin's (or team's) rows, e.g. one with allowance <c>rows = 1_000_000</c> per month.</param>
     /// <param name="configure">Changes the batching and retry options; the defaults are CloudQuery's.</param>
     /// <returns>The builder.</returns>
     public static QuotaBuilder AddUsageClient(this QuotaBuilder builder, string policy, Action<UsageClientOptions>? configure = null)

@@ -3,7 +3,7 @@ using NodaTime;
 namespace Quota.PluginSdk;
 
 /// <summary>The answer of a quota check.</summary>
-/// <param name="HasQuota"><see langword="true"/> while the team has rows left in the current cycle (or its rows are not capped).</param>
+/// <param name="HasQuota"><see langword="true"/> while rows are left in the current cycle (or its rows are not capped).</param>
 /// <param name="SuggestedQueryInterval">
 /// How long a monitor should wait between checks from now on, or <see langword="null"/> (or zero or less) to keep its
 /// current interval.

@@ -1,7 +1,7 @@
 namespace Quota.PluginSdk;
 
 /// <summary>
-/// A running quota monitor: a token that is cancelled when the team runs out of quota (or its quota cannot be
+/// A running quota monitor: a token that is cancelled when the quota runs out (or its quota cannot be
 /// checked), and the reason why. Dispose it when the sync ends to stop checking.
 /// </summary>
 public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
@@ -28,7 +28,7 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
     public CancellationToken Token => _sync.Token;
 
     /// <summary>
-    /// Gets why the monitor cancelled <see cref="Token"/>: a <see cref="QuotaExceededException"/> naming the team, or an
+    /// Gets why the monitor cancelled <see cref="Token"/>: a <see cref="QuotaExceededException"/> naming the plugin (or team), or an
     /// <see cref="AggregateException"/> holding every failed check. <see langword="null"/> while it has not, or when the caller's token did.
     /// </summary>
     public Exception? Reason => Volatile.Read(ref _reason);
@@ -98,7 +98,7 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
                 if (!result.HasQuota)
                 {
                     QuotaMonitorLog.QuotaExceeded(_options.Logger, _monitor.TeamName);
-                    await CancelAsync(new QuotaExceededException(_monitor.TeamName, result.ResetsAt)).ConfigureAwait(false);
+                    await CancelAsync(QuotaExceededException.For(_monitor, result.ResetsAt)).ConfigureAwait(false);
                     return;
                 }
             }

@@ -43,7 +43,7 @@ internal sealed partial class BatchingUsageClient
         long rows = 0;
         if (_guard.Mode == IncreaseGuard.PerTable)
         {
-            amounts = new Dictionary<string, long>(_tables.Count + 1, StringComparer.Ordinal);
+            amounts = new Dictionary<string, long>(_tables.Count + 2, StringComparer.Ordinal);
             foreach (var counter in _tables.Values)
             {
                 var taken = Volatile.Read(ref counter.Rows);
@@ -68,10 +68,15 @@ internal sealed partial class BatchingUsageClient
                 return null;
             }
 
-            amounts = new Dictionary<string, long>(1, StringComparer.Ordinal);
+            amounts = new Dictionary<string, long>(2, StringComparer.Ordinal);
         }
 
         amounts[UsageMeters.Rows] = rows;
+        if (_pluginMeter is not null)
+        {
+            amounts[_pluginMeter] = rows;
+        }
+
         Interlocked.Add(ref _pending.Value, -rows);
         var batch = new UsageBatch(Guid.NewGuid().ToString("N"), amounts, rows);
         lock (_viewLock)
@@ -98,14 +103,14 @@ internal sealed partial class BatchingUsageClient
             batch.Attempts++;
             try
             {
-                var applied = await _quota.RecordAsync(_policy, _meta.Team, batch.Amounts, batch.Id, cancellationToken).ConfigureAwait(false);
+                var applied = await _quota.RecordAsync(_policy, _subject, batch.Amounts, batch.Id, cancellationToken).ConfigureAwait(false);
                 if (applied)
                 {
-                    UsageClientLog.Recorded(_logger, batch.Rows, _meta.Team, _policy, batch.Id, batch.Attempts);
+                    UsageClientLog.Recorded(_logger, batch.Rows, _subject, _policy, batch.Id, batch.Attempts);
                 }
                 else
                 {
-                    UsageClientLog.AlreadyRecorded(_logger, batch.Id, _meta.Team);
+                    UsageClientLog.AlreadyRecorded(_logger, batch.Id, _subject);
                 }
 
                 lock (_viewLock)
@@ -123,19 +128,19 @@ internal sealed partial class BatchingUsageClient
             catch (ArgumentException ex)
             {
                 // A bad policy or amount is a bug, not an outage: retrying cannot help.
-                UsageClientLog.GaveUp(_logger, ex, batch.Rows, _meta.Team, batch.Attempts);
+                UsageClientLog.GaveUp(_logger, ex, batch.Rows, _subject, batch.Attempts);
                 return ex;
             }
             catch (Exception ex)
             {
                 if (attempt >= maxAttempts)
                 {
-                    UsageClientLog.GaveUp(_logger, ex, batch.Rows, _meta.Team, batch.Attempts);
+                    UsageClientLog.GaveUp(_logger, ex, batch.Rows, _subject, batch.Attempts);
                     return ex;
                 }
 
                 var delay = Backoff(attempt);
-                UsageClientLog.Retrying(_logger, ex, batch.Rows, _meta.Team, attempt, maxAttempts, delay);
+                UsageClientLog.Retrying(_logger, ex, batch.Rows, _subject, attempt, maxAttempts, delay);
                 await _time.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
             }
         }

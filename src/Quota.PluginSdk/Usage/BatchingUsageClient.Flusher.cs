@@ -62,7 +62,7 @@ internal sealed partial class BatchingUsageClient
         }
         catch (Exception ex)
         {
-            UsageClientLog.FlusherFailed(_logger, ex, _meta.Team);
+            UsageClientLog.FlusherFailed(_logger, ex, _subject);
         }
     }
 

@@ -15,6 +15,11 @@ namespace Quota.PluginSdk;
 internal sealed partial class BatchingUsageClient : IUsageClient
 {
     private readonly PluginMeta _meta;
+    private readonly UsageScope _scope;
+    private readonly string _subject;
+
+    /// <summary>The plugin's meter in its team's pooled usage, or <see langword="null"/> when the subject key names the plugin already.</summary>
+    private readonly string? _pluginMeter;
     private readonly IQuotaService _quota;
     private readonly string _policy;
     private readonly TimeProvider _time;
@@ -42,7 +47,7 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     private int _batchSignalled;
 
     /// <summary>
-    /// How many rows may be pending before the team's allowance is used up: the store's remaining rows at the last read,
+    /// How many rows may be pending before the allowance is used up: the store's remaining rows at the last read,
     /// less the rows of the unsent batch. <see cref="long.MaxValue"/> while unknown or when rows are not capped.
     /// </summary>
     private long _pendingQuota = long.MaxValue;
@@ -58,6 +63,9 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     public BatchingUsageClient(PluginMeta meta, IQuotaService quota, string policy, UsageClientOptions options, TimeProvider time)
     {
         _meta = meta;
+        _scope = options.Scope;
+        _subject = UsageSubjects.KeyOf(meta, options.Scope);
+        _pluginMeter = options.Scope == UsageScope.Team ? UsageMeters.ForPlugin(meta) : null;
         _quota = quota;
         _policy = policy;
         _time = time;
@@ -74,6 +82,12 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     }
 
     public string TeamName => _meta.Team;
+
+    public PluginMeta Plugin => _meta;
+
+    public UsageScope Scope => _scope;
+
+    public string SubjectKey => _subject;
 
     /// <summary>Gets the number of batches the store has confirmed (for tests and diagnostics).</summary>
     internal long RecordedBatches => Interlocked.Read(ref _recordedBatches);

@@ -4,9 +4,12 @@ namespace Quota.PluginSdk;
 public static class UsageClient
 {
     /// <summary>Creates a usage client.</summary>
-    /// <param name="meta">The plugin; its <see cref="PluginMeta.Team"/> is the subject key rows are counted under.</param>
+    /// <param name="meta">
+    /// The plugin. Its rows are counted under the subject key <see cref="UsageSubjects.KeyOf"/> gives for it and
+    /// <see cref="UsageClientOptions.Scope"/>: <c>team/kind/name</c> by default, e.g. <c>acme/source/github</c>.
+    /// </param>
     /// <param name="quota">The quota service, e.g. <c>provider.GetRequiredService&lt;IQuotaService&gt;()</c>.</param>
-    /// <param name="policy">The policy that caps the team's rows, e.g. one with allowance <c>rows = 1_000_000</c> per month.</param>
+    /// <param name="policy">The policy that caps the rows, e.g. one with allowance <c>rows = 1_000_000</c> per month.</param>
     /// <param name="options">
     /// Batching, retries, logging and the <see cref="UsageClientOptions.TimeProvider"/> its timers run on;
     /// <see langword="null"/> for the defaults. The client keeps a copy.
@@ -31,11 +34,16 @@ public static class UsageClient
             throw new ArgumentException("PluginMeta.Name is empty. Set the plugin's name, e.g. \"github\".", nameof(meta));
         }
 
+        if (!Enum.IsDefined(meta.Kind))
+        {
+            throw new ArgumentException($"PluginMeta.Kind is {meta.Kind}. Set PluginKind.Source or PluginKind.Destination.", nameof(meta));
+        }
+
         var copy = (options ?? new UsageClientOptions()).Copy();
         UsageClientOptionsValidator.ThrowIfInvalid(copy);
         if (meta.SkipUsageClient)
         {
-            return new NoOpUsageClient(meta.Team);
+            return new NoOpUsageClient(meta, copy.Scope);
         }
 
         // Fails now, listing the configured policies, rather than at the first flush.

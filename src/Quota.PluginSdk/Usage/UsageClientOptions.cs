@@ -62,6 +62,12 @@ public sealed class UsageClientOptions
     /// </summary>
     public TimeSpan? QuotaQueryInterval { get; set; }
 
+    /// <summary>
+    /// Gets or sets whose allowance the rows count against: each plugin's own (<see cref="UsageScope.Plugin"/>, the
+    /// default, as in CloudQuery) or the team's, shared by all its plugins (<see cref="UsageScope.Team"/>).
+    /// </summary>
+    public UsageScope Scope { get; set; } = UsageScope.Plugin;
+
     /// <summary>Gets or sets where the client logs flushes, retries and failures. Defaults to no logging.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 

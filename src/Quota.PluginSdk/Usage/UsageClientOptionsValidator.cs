@@ -65,6 +65,11 @@ internal sealed class UsageClientOptionsValidator : IValidateOptions<UsageClient
             Add($"UsageClientOptions.QuotaQueryInterval is {interval}. Write a positive time, e.g. 00:00:30, or leave it unset to suggest none, as CloudQuery's API does when its x-cq-query-interval header is absent or not positive.");
         }
 
+        if (!Enum.IsDefined(options.Scope))
+        {
+            Add($"UsageClientOptions.Scope is {options.Scope}. Write Plugin (each plugin of a team has its own allowance, as in CloudQuery) or Team (a team's plugins share one).");
+        }
+
         if (options.Logger is null)
         {
             errors.Add("UsageClientOptions.Logger is null. Leave it unset for no logging, or pass a logger, e.g. loggerFactory.CreateLogger(\"Quota.PluginSdk\").");

@@ -36,7 +36,7 @@ public sealed class QuotaPluginSdkBuilderExtensionsTests
         client.Increase(7);
         await client.CloseAsync();
 
-        var usage = await provider.GetRequiredService<IQuotaService>().GetUsageAsync("plugin-rows", "acme");
+        var usage = await provider.GetRequiredService<IQuotaService>().GetUsageAsync("plugin-rows", "acme/source/github");
         Assert.Equal(7, usage.Meters["rows"]);
     }
 
@@ -54,7 +54,7 @@ public sealed class QuotaPluginSdkBuilderExtensionsTests
         time.Advance(TimeSpan.FromSeconds(30));
         await time.WaitForDelayAsync(start + Duration.FromSeconds(60));
 
-        var usage = await provider.GetRequiredService<IQuotaService>().GetUsageAsync("plugin-rows", "acme");
+        var usage = await provider.GetRequiredService<IQuotaService>().GetUsageAsync("plugin-rows", "acme/source/github");
         Assert.Equal(7, usage.Meters["rows"]);
         await client.CloseAsync();
     }

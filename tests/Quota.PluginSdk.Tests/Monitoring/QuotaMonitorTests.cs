@@ -7,7 +7,7 @@ namespace Quota.Tests.Monitoring;
 public sealed class QuotaMonitorTests
 {
     [Fact]
-    public async Task No_quota_at_the_start_throws_naming_the_team_and_what_to_do()
+    public async Task No_quota_at_the_start_throws_naming_the_plugin_and_what_to_do()
     {
         await using var host = QuotaHost.Create(rowsAllowance: 5);
         await host.RecordAsync(5);
@@ -18,8 +18,8 @@ public sealed class QuotaMonitorTests
 
         Assert.Equal(QuotaHost.Team, error.Team);
         Assert.Equal(Instant.FromUtc(2026, 2, 1, 0, 0), error.ResetsAt);
-        Assert.Contains("Team 'acme'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Raise the team's rows allowance", error.Message, StringComparison.Ordinal);
+        Assert.Contains("plugin 'github' v1.0.0 of team 'acme'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Raise the plugin's rows allowance", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

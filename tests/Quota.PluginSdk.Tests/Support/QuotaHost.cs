@@ -57,9 +57,13 @@ internal sealed class QuotaHost : IAsyncDisposable
 
     public static QuotaHost Create(long? rowsAllowance = null, bool flaky = false) => new(rowsAllowance, flaky);
 
-    public IUsageClient CreateClient(UsageClientOptions? options = null, string team = Team, bool skip = false)
+    /// <summary>Describes a plugin of a team, by default the source plugin "github" of team "acme".</summary>
+    public static PluginMeta Plugin(string name = "github", string team = Team, PluginKind kind = PluginKind.Source)
+        => new() { Team = team, Name = name, Kind = kind, Version = "v1.0.0" };
+
+    public IUsageClient CreateClient(UsageClientOptions? options = null, string team = Team, bool skip = false, string name = "github")
     {
-        var meta = new PluginMeta { Team = team, Name = "github", Kind = PluginKind.Source, Version = "v1.0.0", SkipUsageClient = skip };
+        var meta = Plugin(name, team) with { SkipUsageClient = skip };
         options ??= new UsageClientOptions();
         options.TimeProvider ??= Time;
         var client = UsageClient.Create(meta, Quota, Policy, options);
@@ -68,10 +72,10 @@ internal sealed class QuotaHost : IAsyncDisposable
     }
 
     /// <summary>Creates a client and waits until its flusher has read the allowance and gone idle until its first tick.</summary>
-    public async Task<IUsageClient> CreateIdleClientAsync(UsageClientOptions? options = null, string team = Team)
+    public async Task<IUsageClient> CreateIdleClientAsync(UsageClientOptions? options = null, string team = Team, string name = "github")
     {
         var tick = FirstTick(options);
-        var client = CreateClient(options, team);
+        var client = CreateClient(options, team, name: name);
         await Time.WaitForDelayAsync(tick);
         return client;
     }
@@ -84,10 +88,10 @@ internal sealed class QuotaHost : IAsyncDisposable
         await other.CloseAsync();
     }
 
-    /// <summary>Reads a meter of the team's usage in the current cycle from the store.</summary>
+    /// <summary>Reads a meter of a plugin's usage (by default the "github" plugin of the team) in the current cycle from the store.</summary>
     public async Task<long> RecordedAsync(string meter = UsageMeters.Rows, string team = Team)
     {
-        var usage = await Quota.GetUsageAsync(Policy, team);
+        var usage = await Quota.GetUsageAsync(Policy, UsageSubjects.KeyOf(Plugin(team: team)));
         return usage.Meters.GetValueOrDefault(meter);
     }
 

@@ -76,7 +76,7 @@ public sealed class SyncHooksTests
     [Fact]
     public void A_null_message_is_refused()
     {
-        var hooks = new SyncHooks(new NoOpUsageClient("acme"));
+        var hooks = new SyncHooks(new NoOpUsageClient(QuotaHost.Plugin(), UsageScope.Plugin));
 
         Assert.Throws<ArgumentNullException>(() => hooks.OnBeforeSend(null!));
     }
