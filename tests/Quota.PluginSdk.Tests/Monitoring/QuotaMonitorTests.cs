@@ -17,8 +17,9 @@ public sealed class QuotaMonitorTests
             () => QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, client, new QuotaMonitorOptions { TimeProvider = host.Time }));
 
         Assert.Equal(QuotaHost.Team, error.Team);
+        Assert.Equal(QuotaHost.Plugin(), error.Plugin);
         Assert.Equal(Instant.FromUtc(2026, 2, 1, 0, 0), error.ResetsAt);
-        Assert.Contains("plugin 'github' v1.0.0 of team 'acme'", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Source plugin 'github' v1.0.0 of team 'acme' has used its rows allowance", error.Message, StringComparison.Ordinal);
         Assert.Contains("Raise the plugin's rows allowance", error.Message, StringComparison.Ordinal);
     }
 

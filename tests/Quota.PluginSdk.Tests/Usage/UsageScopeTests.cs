@@ -90,17 +90,19 @@ public sealed class UsageScopeTests
     }
 
     [Fact]
-    public async Task The_quota_message_names_the_plugin_whose_allowance_is_used_up()
+    public async Task When_a_teams_plugins_share_the_allowance_the_quota_message_names_the_team()
     {
         await using var host = QuotaHost.Create(rowsAllowance: 5);
-        await host.RecordAsync(5);
-        var client = host.CreateClient();
+        var pooled = new UsageClientOptions { Scope = UsageScope.Team };
+        var gitlab = host.CreateClient(pooled, name: "gitlab");
+        gitlab.Increase(5);
+        await gitlab.CloseAsync();
 
-        var error = await Assert.ThrowsAsync<QuotaExceededException>(
-            () => QuotaMonitor.WithCancelOnQuotaExceeded(CancellationToken.None, client, new QuotaMonitorOptions { TimeProvider = host.Time }));
+        var hooks = new SyncHooks(await host.CreateIdleClientAsync(new UsageClientOptions { Scope = UsageScope.Team }));
+        var error = Assert.Throws<QuotaExceededException>(() => hooks.OnBeforeSend(new SyncInsert(new Table("github_issues") { IsPaid = true }, 1)));
 
-        Assert.StartsWith("Source plugin 'github' v1.0.0 of team 'acme' has used its rows allowance", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Team 'acme' has used its rows allowance for this cycle, so 1 rows of 'github_issues' were not sent", error.Message, StringComparison.Ordinal);
         Assert.Equal(QuotaHost.Team, error.Team);
-        Assert.Equal(QuotaHost.Plugin(), error.Plugin);
+        Assert.Null(error.Plugin);
     }
 }
