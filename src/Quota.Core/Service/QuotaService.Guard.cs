@@ -26,13 +26,15 @@ internal sealed partial class QuotaService
 
     /// <summary>
     /// Whether an exception is the store's trouble (to be met with the failure mode) rather than the caller's: bad
-    /// arguments, the caller's own cancellation, or the application's provider functions.
+    /// arguments, amounts that would take a meter past <see cref="long.MaxValue"/>, the caller's own cancellation, or
+    /// the application's provider functions.
     /// </summary>
     private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken)
         => ex switch
         {
             QuotaStoreException => true,
             ArgumentException => false,
+            OverflowException => false,
             QuotaProviderException => false,
             OperationCanceledException when cancellationToken.IsCancellationRequested => false,
             _ => true,

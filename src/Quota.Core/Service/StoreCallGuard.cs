@@ -157,7 +157,7 @@ internal sealed class StoreCallGuard<T> : IValueTaskSource<T>
     private static Exception AsCallersException(PolicyRuntime runtime, Exception failure, CancellationToken cancellationToken)
         => failure switch
         {
-            QuotaStoreException or ArgumentException => failure,
+            QuotaStoreException or ArgumentException or OverflowException => failure,
             OperationCanceledException when cancellationToken.IsCancellationRequested => failure,
             _ => new QuotaStoreException($"The quota store failed for policy '{runtime.Name}': {failure.Message}", failure),
         };
