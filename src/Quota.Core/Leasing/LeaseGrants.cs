@@ -9,9 +9,10 @@ namespace Quota;
 /// </summary>
 internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
 {
-    // Blocks last about this share of a settle interval at the demand just seen, so a top-up (asked for at half a block)
-    // lands long before the block runs dry, and a crash costs little.
-    private const int BlocksPerInterval = 10;
+    // A block lasts about half a settle interval at the demand just seen: a top-up (asked for at half a block) lands long
+    // before the block runs dry, an active subject costs its instance about five store calls a second (four top-ups and
+    // a settle) whatever its rate, and a crash costs at most that half interval of the instance's demand.
+    private const int BlocksPerInterval = 2;
 
     // A block takes at most this share of what the store has free, so instances sharing a subject leave one another room
     // and blocks shrink towards one-by-one consumes as the allowance runs out.
@@ -93,7 +94,7 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
         return held;
     }
 
-    /// <summary>Sizes a meter's holding: about a tenth of a settle interval of the demand just seen, within a share of what is free.</summary>
+    /// <summary>Sizes a meter's holding: about half a settle interval of the demand just seen, within a share of what is free.</summary>
     public long Target(long demand, long available, TimeSpan elapsed)
     {
         if (demand <= 0)

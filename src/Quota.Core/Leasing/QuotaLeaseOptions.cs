@@ -7,7 +7,7 @@ namespace Quota;
 /// <remarks>
 /// <para>
 /// A block is counted as used in the store the moment it is reserved, so the instances together can never grant more
-/// than the allowance. Blocks are sized from the subject's recent demand on this instance (about a tenth of a
+/// than the allowance. Blocks are sized from the subject's recent demand on this instance (about half a
 /// <see cref="SettleInterval"/> of it) and shrink as the allowance runs out, down to one-by-one consumes in the store
 /// for the last units. Every <see cref="SettleInterval"/> an instance reports what it spent and resizes its block; an
 /// idle instance gives its block back, and so does one whose cycle ended or that shuts down.
