@@ -43,6 +43,7 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
         var lease = runtime.Policy.Lease;
         _horizon = lease.SettleInterval / BlocksPerInterval;
         IdleAfter = lease.SettleInterval / 2;
+        RateWindow = lease.SettleInterval / 20;
         _lifetime = Duration.FromTimeSpan(lease.Lifetime);
         _maxBlock = lease.MaxBlock ?? long.MaxValue;
         _instance = $"{Environment.ProcessId}-{Interlocked.Increment(ref _instances)}-{Guid.NewGuid():N}";
@@ -52,6 +53,9 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
     public IQuotaLeaseStore Store { get; }
 
     public TimeProvider Timer { get; }
+
+    /// <summary>Gets the shortest span a lease measures its demand's rate over (a settle measures whatever span it closes).</summary>
+    public TimeSpan RateWindow { get; }
 
     /// <summary>Gets how long a lease goes without demand before a settle gives its block back and closes it.</summary>
     public TimeSpan IdleAfter { get; }
@@ -94,17 +98,28 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
         return held;
     }
 
-    /// <summary>Sizes a meter's holding: about half a settle interval of the demand just seen, within a share of what is free.</summary>
-    public long Target(long demand, long available, TimeSpan elapsed)
+    /// <summary>
+    /// Sizes a meter's holding: about half a settle interval of the demand just seen, and at least twice the last block
+    /// when it ran dry (so a burst is met in a few doublings, not at the pace of a demand measured while consumes waited
+    /// on the store); within <see cref="QuotaLeaseOptions.MaxBlock"/> and a quarter of what is free.
+    /// </summary>
+    /// <remarks>A top-up never shrinks a block (it is asked for because the block runs low); a settle sizes it to the rate alone.</remarks>
+    public long Target(LeaseDemand demand, long available, LeaseCall call)
     {
-        if (demand <= 0)
+        if (demand.SinceLastCall <= 0 && call != LeaseCall.TopUp)
         {
             return 0;
         }
 
-        var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
-        var block = Math.Max(1, Math.Min((double)long.MaxValue / 2, Math.Ceiling(demand / seconds * _horizon.TotalSeconds)));
-        return Math.Min(Math.Min((long)block, _maxBlock), Math.Max(0, available) / ShareOfFree);
+        var block = (long)Math.Min(long.MaxValue / 4, Math.Ceiling(demand.Rate * _horizon.TotalSeconds));
+        block = Math.Max(block, Math.Min(demand.AtLeast, long.MaxValue / 4));
+        if (call == LeaseCall.TopUp)
+        {
+            block = Math.Max(block, Math.Max(demand.Unspent, 2 * Math.Min(demand.SinceLastCall, long.MaxValue / 4)));
+        }
+
+        block = Math.Max(block, 1);
+        return Math.Min(Math.Min(block, _maxBlock), Math.Max(0, available) / ShareOfFree);
     }
 
     public Instant LeaseExpiry() => _time.Exact() + _lifetime;

@@ -31,6 +31,7 @@ internal sealed class LocalLease
     private int _busy;
     private int _again;
     private long _lastCall;
+    private long _windowStart;
     private volatile bool _closed;
     private volatile bool _storeFull;
 
@@ -42,7 +43,7 @@ internal sealed class LocalLease
         Holder = holder;
         Counter = new LocalCounter(key.Policy);
         Counter.AttachLease(this);
-        _lastCall = owner.Timer.GetTimestamp();
+        _lastCall = _windowStart = owner.Timer.GetTimestamp();
     }
 
     public QuotaCounterKey Key { get; }
@@ -149,7 +150,15 @@ internal sealed class LocalLease
 
         var now = _owner.Timer.GetTimestamp();
         var elapsed = _owner.Timer.GetElapsedTime(_lastCall, now);
-        var deltas = Counter.TakeReport(_closed ? static (_, _, _, _) => 0 : (demand, unspent, available, limit) => _owner.Target(demand, available, elapsed), out var spentAt, out var heldBefore, out var idle);
+        var window = _owner.Timer.GetElapsedTime(_windowStart, now);
+        double? windowSeconds = null;
+        if (window >= _owner.RateWindow || call != LeaseCall.TopUp)
+        {
+            windowSeconds = Math.Max(window.TotalSeconds, 0.001);
+            _windowStart = now;
+        }
+
+        var deltas = Counter.TakeReport(_closed ? static (_, _) => 0 : (demand, available) => _owner.Target(demand, available, call), windowSeconds, out var spentAt, out var heldBefore, out var idle);
         if (deltas.Length == 0)
         {
             _owner.Forget(this, fullyReported: _closed);

@@ -15,6 +15,8 @@ internal sealed partial class LocalCounter
     private long[]? _reported;
     private long[]? _missed;
     private long[]? _limits;
+    private long[]? _window;
+    private double[]? _rates;
 
     /// <summary>Gets the lease whose block this counter grants from, or <see langword="null"/> for the in-memory store's counter.</summary>
     public LocalLease? Lease { get; private set; }
@@ -33,6 +35,8 @@ internal sealed partial class LocalCounter
         _missed = new long[_meters.Length];
         _limits = new long[_meters.Length];
         Array.Fill(_limits, -1);
+        _window = new long[_meters.Length];
+        _rates = new double[_meters.Length];
     }
 
     /// <summary>
@@ -136,12 +140,17 @@ internal sealed partial class LocalCounter
     /// the holding wanted afterwards from <paramref name="target"/>. A meter whose holding shrinks has its cap lowered
     /// now, before the store gives the units back, so nothing is granted from units already given back.
     /// </summary>
-    /// <param name="target">Given a meter's demand since the last call, its unspent holding and its limit, returns the holding wanted.</param>
+    /// <param name="target">Sizes each meter's holding (see <see cref="LeaseTarget"/>).</param>
+    /// <param name="windowSeconds">
+    /// When given, the demand counted since the last measurement spans this many seconds: each meter's rate is measured
+    /// anew from it. Measuring over a window, not per call, keeps a call that follows another closely from reading a
+    /// handful of units as the demand.
+    /// </param>
     /// <param name="spentAt">Receives each meter's value as reported.</param>
     /// <returns>The deltas of the lease call; empty when the counter has no meter.</returns>
     /// <param name="heldBefore">Receives each meter's holding as the store knows it before the call.</param>
     /// <param name="idle">Receives whether nothing was granted nor asked for since the last call.</param>
-    public QuotaLeaseDelta[] TakeReport(LeaseTarget target, out long[] spentAt, out long[] heldBefore, out bool idle)
+    public QuotaLeaseDelta[] TakeReport(LeaseTarget target, double? windowSeconds, out long[] spentAt, out long[] heldBefore, out bool idle)
     {
         using (Enter())
         {
@@ -153,8 +162,16 @@ internal sealed partial class LocalCounter
             {
                 var value = _values[slot];
                 var spent = value - _reported![slot];
-                var demand = spent + _missed![slot];
+                var ranDry = _missed![slot] > 0;
+                var demand = spent + _missed[slot];
                 idle &= demand == 0;
+                _window![slot] += demand;
+                if (windowSeconds is { } seconds)
+                {
+                    _rates![slot] = _window[slot] / seconds;
+                    _window[slot] = 0;
+                }
+
                 _missed[slot] = 0;
                 spentAt[slot] = value;
                 long? limit = _limits![slot] < 0 ? null : _limits[slot];
@@ -163,7 +180,7 @@ internal sealed partial class LocalCounter
                 {
                     heldBefore[slot] = Math.Max(0, _caps![slot] - _reported[slot]);
                     var unspent = Math.Max(0, _caps![slot] - value);
-                    held = Math.Max(0, target(demand, unspent, l - (value + _offsets![slot]), l));
+                    held = Math.Max(0, target(new LeaseDemand(demand, _rates![slot], ranDry ? 4 * _low![slot] : 0, unspent), l - (value + _offsets![slot])));
                     if (held < unspent)
                     {
                         _caps[slot] = value + held;
@@ -229,9 +246,14 @@ internal sealed partial class LocalCounter
 }
 
 /// <summary>Sizes a meter's holding for a lease call.</summary>
-/// <param name="demand">Units granted or asked of the store directly since the last call.</param>
-/// <param name="unspent">Units the block holds unspent now.</param>
+/// <param name="demand">The meter's demand (see <see cref="LeaseDemand"/>).</param>
 /// <param name="available">The most this instance could hold: the store's free room as last seen, plus its own unspent units.</param>
-/// <param name="limit">The meter's limit.</param>
 /// <returns>The holding to ask for.</returns>
-internal delegate long LeaseTarget(long demand, long unspent, long available, long limit);
+internal delegate long LeaseTarget(LeaseDemand demand, long available);
+
+/// <summary>What a meter's block must meet.</summary>
+/// <param name="SinceLastCall">Units granted or asked of the store directly since the last call.</param>
+/// <param name="Rate">Units a second, measured over the last window.</param>
+/// <param name="AtLeast">Twice the last block when it ran dry since the last call (consumes went to the store), else 0.</param>
+/// <param name="Unspent">Units the block holds unspent now.</param>
+internal readonly record struct LeaseDemand(long SinceLastCall, double Rate, long AtLeast, long Unspent);

@@ -217,6 +217,8 @@ internal sealed partial class LocalCounter(string policy)
                 Array.Resize(ref _reported, _count * 2);
                 Array.Resize(ref _missed, _count * 2);
                 Array.Resize(ref _limits, _count * 2);
+                Array.Resize(ref _window, _count * 2);
+                Array.Resize(ref _rates, _count * 2);
             }
         }
 

@@ -30,7 +30,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         Assert.Equal(3, SqliteSchema.CurrentVersion);
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
-        Assert.Equal(4, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%subject     ANY%' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        Assert.Equal(5, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%subject     ANY%' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
         Assert.Equal(1, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'quota_counters_by_expiry'"));
         Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_next'"));
     }
