@@ -9,7 +9,8 @@ namespace Quota.Benchmarks.Core;
 /// The hot path of Quota.Core: one consume on the in-memory store, with the calendar cycle and per-key state
 /// included, against an Interlocked.Add floor and the peer, PartitionedRateLimiter's fixed window per key. Every policy
 /// shape's one-meter consume has a row: one meter, <c>requests</c> alone on a policy that also limits <c>tokens</c>, a
-/// calendar policy, and a leased policy on SQLite (granted from its block by the same local path).
+/// calendar policy (a leased policy's row is in <c>LeasedConsumeBenchmarks</c>, whose background store calls would
+/// disturb these rows).
 /// Every benchmark rotates over the same 1,024 subject keys.
 /// </summary>
 [MemoryDiagnoser]
@@ -24,9 +25,6 @@ public class InMemoryConsumeBenchmarks
     private PartitionedRateLimiter<string> _peer = null!;
     private IQuotaService _quota = null!;
     private ServiceProvider _provider = null!;
-    private IQuotaService _leased = null!;
-    private ServiceProvider _leasedProvider = null!;
-    private string _leasedFile = "";
 
     [GlobalSetup]
     public void Setup()
@@ -59,30 +57,13 @@ public class InMemoryConsumeBenchmarks
         _provider = services.BuildServiceProvider();
         _quota = _provider.GetRequiredService<IQuotaService>();
 
-        _leasedFile = Path.Combine(Path.GetTempPath(), $"quota-bench-{Guid.NewGuid():N}.db");
-        var leased = new ServiceCollection();
-        leased.AddQuota().AddPolicy("leased", p =>
+        // Warm every key so the benchmark measures the steady state, not first use.
+        foreach (var key in _keys)
         {
-            p.Period = "monthly";
-            p.Allowances["requests"] = 1_000_000_000_000;
-            p.Lease.Enabled = true;
-        }).UseSqliteStore($"Data Source={_leasedFile}");
-        _leasedProvider = leased.BuildServiceProvider();
-        _leased = _leasedProvider.GetRequiredService<IQuotaService>();
-
-        // Warm every key so the benchmark measures the steady state, not first use (and every leased key has a block).
-        for (var round = 0; round < 3; round++)
-        {
-            foreach (var key in _keys)
-            {
-                _quota.TryConsumeAsync("single", key).AsTask().GetAwaiter().GetResult();
-                _quota.TryConsumeAsync("api", key, TwoMeters).AsTask().GetAwaiter().GetResult();
-                _quota.TryConsumeAsync("calendar", key).AsTask().GetAwaiter().GetResult();
-                _leased.TryConsumeAsync("leased", key).AsTask().GetAwaiter().GetResult();
-                _peer.AttemptAcquire(key).Dispose();
-            }
-
-            Thread.Sleep(100);
+            _quota.TryConsumeAsync("single", key).AsTask().GetAwaiter().GetResult();
+            _quota.TryConsumeAsync("api", key, TwoMeters).AsTask().GetAwaiter().GetResult();
+            _quota.TryConsumeAsync("calendar", key).AsTask().GetAwaiter().GetResult();
+            _peer.AttemptAcquire(key).Dispose();
         }
     }
 
@@ -91,11 +72,6 @@ public class InMemoryConsumeBenchmarks
     {
         _peer.Dispose();
         _provider.Dispose();
-        _leasedProvider.Dispose();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_leasedFile)!, Path.GetFileName(_leasedFile) + "*"))
-        {
-            File.Delete(file);
-        }
     }
 
     private string NextKey() => _keys[_next++ & (KeyCount - 1)];
@@ -128,13 +104,6 @@ public class InMemoryConsumeBenchmarks
     public bool QuotaCalendar()
     {
         var decision = _quota.TryConsumeAsync("calendar", NextKey());
-        return decision.IsCompletedSuccessfully ? decision.Result.IsAllowed : decision.AsTask().GetAwaiter().GetResult().IsAllowed;
-    }
-
-    [Benchmark(Description = "Quota TryConsumeAsync, one meter, leased (SQLite)")]
-    public bool QuotaLeasedSqlite()
-    {
-        var decision = _leased.TryConsumeAsync("leased", NextKey());
         return decision.IsCompletedSuccessfully ? decision.Result.IsAllowed : decision.AsTask().GetAwaiter().GetResult().IsAllowed;
     }
 

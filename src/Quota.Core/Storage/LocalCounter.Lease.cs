@@ -79,6 +79,31 @@ internal sealed partial class LocalCounter
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryGrantLeased(ReadOnlySpan<QuotaMeterDelta> deltas, out QuotaStoreResult result, out bool low)
     {
+        if (deltas.Length == 1 && deltas[0].Limit is { } only)
+        {
+            // The common leased consume, one limited meter: no spans.
+            var delta = deltas[0];
+            var slot = Slot(delta.Meter);
+            var value = _values[slot];
+            _limits![slot] = only;
+            if (delta.Amount > _caps![slot] - value || !delta.Fits(value + _offsets![slot]))
+            {
+                result = default;
+                low = false;
+                return false;
+            }
+
+            value = _values[slot] = value + delta.Amount;
+            low = _caps[slot] - value < _low![slot];
+            result = new QuotaStoreResult(true, -1, new QuotaCounterValues(value + _offsets[slot]));
+            return true;
+        }
+
+        return TryGrantLeasedMany(deltas, out result, out low);
+    }
+
+    private bool TryGrantLeasedMany(ReadOnlySpan<QuotaMeterDelta> deltas, out QuotaStoreResult result, out bool low)
+    {
         low = false;
         Span<int> slots = deltas.Length <= 16 ? stackalloc int[deltas.Length] : new int[deltas.Length];
         for (var i = 0; i < deltas.Length; i++)
