@@ -68,7 +68,7 @@ public sealed class ConfigurationStartUpTests
 
         // Keys no one reads.
         { "misspelt Period", Policy("""{ "Peroid": "monthly" }"""), ["Quota:Policies:cfg:Peroid is 'monthly', which is not a setting of a quota policy. Did you mean Period?", "Quota:Policies:cfg:Period: A quota period is required."] },
-        { "a future setting", Policy("""{ "Period": "monthly", "Lease": { "Enabled": true } }"""), ["Quota:Policies:cfg:Lease is a section (Enabled), which is not a setting of a quota policy."] },
+        { "a future setting", Policy("""{ "Period": "monthly", "Burst": { "Enabled": true } }"""), ["Quota:Policies:cfg:Burst is a section (Enabled), which is not a setting of a quota policy."] },
         { "Zuplo's identifier module", Policy("""{ "Period": "monthly", "identifier": { "module": "$import(./modules/my-module)", "getQuotaDetailExport": "getQuotaDetail" } }"""), ["Quota:Policies:cfg:identifier is a section (getQuotaDetailExport, module), which names Zuplo's JavaScript module of functions, and .NET cannot load it."] },
         { "Zuplo's function by name", Policy("""{ "Period": "monthly", "getQuotaDetail": "getQuotaDetail" }"""), ["Quota:Policies:cfg:getQuotaDetail is 'getQuotaDetail', which is Zuplo's function, and configuration cannot hold one."] },
         { "a function in configuration", Policy("""{ "Period": "monthly", "AnchorProvider": "subscriptions" }"""), ["Quota:Policies:cfg:AnchorProvider is 'subscriptions', which is a function, and configuration cannot hold one."] },

@@ -14,6 +14,10 @@ public sealed class SqliteLeaseProcessTests(ITestOutputHelper output) : SqliteFi
     private const int Allowance = 10_000;
     private const int AttemptsPerProcess = 10_000;
     private const int Callers = 16;
+
+    // The kill test's survivors: enough attempts to use up what the victim leaves (it grants a few thousand before it
+    // dies), few enough that the refusals after that (each a write transaction) stay quick on a loaded machine.
+    private const int SurvivorAttempts = 5_000;
     private static readonly Instant Now = Instant.FromUtc(2026, 1, 15, 12, 0);
 
     [Fact]
@@ -62,20 +66,26 @@ public sealed class SqliteLeaseProcessTests(ITestOutputHelper output) : SqliteFi
             workers.Add(victim);
             for (var i = 0; i < 3; i++)
             {
-                workers.Add(await StartAsync("lease"));
+                workers.Add(await StartAsync("lease", SurvivorAttempts));
             }
 
-            await Task.WhenAll(workers.Select(w => w.GoAsync()));
-
-            // Kill -9 once the victim has granted a few hundred units: mid-run, with a block open.
+            // The victim starts first and takes a block; the survivors join; kill -9 once the victim has granted a few
+            // hundred units among them: mid-run for everyone, with the victim's block open.
+            await victim.GoAsync();
             long acknowledged = 0;
-            while (acknowledged < 300)
+            async Task ReadAcksAsync(long until)
             {
-                var line = await victim.ReadLineAsync();
-                Assert.True(line == "ack", $"The victim said '{line}' instead of 'ack' (it consumes until killed). Its errors: {victim.Errors}");
-                acknowledged++;
+                while (acknowledged < until)
+                {
+                    var line = await victim.ReadLineAsync();
+                    Assert.True(line == "ack", $"The victim said '{line}' instead of 'ack' (it consumes until killed). Its errors: {victim.Errors}");
+                    acknowledged++;
+                }
             }
 
+            await ReadAcksAsync(100);
+            await Task.WhenAll(workers.Skip(1).Select(w => w.GoAsync()));
+            await ReadAcksAsync(300);
             await victim.KillAsync();
             while (await victim.ReadLineAsync() == "ack")
             {
@@ -120,14 +130,14 @@ public sealed class SqliteLeaseProcessTests(ITestOutputHelper output) : SqliteFi
         return long.Parse(line.AsSpan(label.Length + 1), CultureInfo.InvariantCulture);
     }
 
-    private Task<WorkerProcess> StartAsync(string mode)
+    private Task<WorkerProcess> StartAsync(string mode, int attempts = AttemptsPerProcess)
         => WorkerProcess.StartAsync(
             mode,
             Database.FilePath,
             "api",
             "shared",
             Now.ToUnixTimeTicks().ToString(CultureInfo.InvariantCulture),
-            AttemptsPerProcess.ToString(CultureInfo.InvariantCulture),
+            attempts.ToString(CultureInfo.InvariantCulture),
             Allowance.ToString(CultureInfo.InvariantCulture),
             Callers.ToString(CultureInfo.InvariantCulture));
 
