@@ -77,7 +77,10 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
     }
 
     public override void OnStoreAnswer(CycleBox box, QuotaMeterDelta[] deltas, in QuotaStoreResult result)
-        => box.Counter?.Lease?.OnStoreAnswer(deltas, result);
+    {
+        CountAnswer(local: false);
+        box.Counter?.Lease?.OnStoreAnswer(deltas, result);
+    }
 
     public override async ValueTask<IReadOnlyDictionary<string, long>?> ReadHeldAsync(QuotaCounterKey counter, CancellationToken cancellationToken)
     {

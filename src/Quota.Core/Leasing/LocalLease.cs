@@ -64,7 +64,6 @@ internal sealed class LocalLease
     public void OnStoreAnswer(ReadOnlySpan<QuotaMeterDelta> deltas, in QuotaStoreResult result)
     {
         Counter.NoteStoreAnswer(deltas, result);
-        _owner.CountAnswer(local: false);
         RequestTopUp();
     }
 

@@ -227,6 +227,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
             }
 
             var result = await GuardAsync(runtime, _store.TryAddAsync(counter, deltas, expiresAt, cancellationToken), cancellationToken).ConfigureAwait(false);
+            runtime.Local?.OnStoreAnswer(resolved.Box, deltas, result);
             return Decide(runtime, resolved, now, deltas, result);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))

@@ -6,12 +6,13 @@ namespace Quota;
 internal sealed partial class LocalCounter
 {
     // Per slot, only on a leased block's counter: the value up to which the block lets this instance grant, the offset
-    // that turns the value into reported usage (the store's value less what this instance holds unspent), the value below
-    // the cap at which a top-up is asked for, the value last reported to the store, units asked of the store directly
-    // since the last report, and the meter's limit (-1 when it has none).
+    // that turns the value into reported usage (the store's value less what this instance holds unspent), the holding the
+    // store last answered (a top-up is asked for when less than half of it is left), the value last reported to the
+    // store, units asked of the store directly since the last report, the meter's limit (-1 when it has none), and the
+    // demand counted towards the next rate measurement with the last rate measured.
     private long[]? _caps;
     private long[]? _offsets;
-    private long[]? _low;
+    private long[]? _holding;
     private long[]? _reported;
     private long[]? _missed;
     private long[]? _limits;
@@ -30,7 +31,7 @@ internal sealed partial class LocalCounter
         Lease = lease;
         _caps = new long[_meters.Length];
         _offsets = new long[_meters.Length];
-        _low = new long[_meters.Length];
+        _holding = new long[_meters.Length];
         _reported = new long[_meters.Length];
         _missed = new long[_meters.Length];
         _limits = new long[_meters.Length];
@@ -94,7 +95,7 @@ internal sealed partial class LocalCounter
             }
 
             value = _values[slot] = value + delta.Amount;
-            low = _caps[slot] - value < _low![slot];
+            low = _caps[slot] - value < _holding![slot] / 2;
             result = new QuotaStoreResult(true, -1, new QuotaCounterValues(value + _offsets[slot]));
             return true;
         }
@@ -134,7 +135,7 @@ internal sealed partial class LocalCounter
             var slot = slots[i];
             var value = _values[slot] += deltas[i].Amount;
             shown[i] = value + _offsets![slot];
-            low |= deltas[i].Limit is not null && _caps![slot] - value < _low![slot];
+            low |= deltas[i].Limit is not null && _caps![slot] - value < _holding![slot] / 2;
         }
 
         result = new QuotaStoreResult(true, -1, QuotaCounterValues.From(shown));
@@ -203,9 +204,9 @@ internal sealed partial class LocalCounter
                 var held = 0L;
                 if (limit is { } l)
                 {
-                    heldBefore[slot] = Math.Max(0, _caps![slot] - _reported[slot]);
+                    heldBefore[slot] = _holding![slot];
                     var unspent = Math.Max(0, _caps![slot] - value);
-                    held = Math.Max(0, target(new LeaseDemand(demand, _rates![slot], ranDry ? 4 * _low![slot] : 0, unspent), l - (value + _offsets![slot])));
+                    held = Math.Max(0, target(new LeaseDemand(demand, _rates![slot], ranDry ? 2 * _holding[slot] : 0, unspent), l - (value + _offsets![slot])));
                     if (held < unspent)
                     {
                         _caps[slot] = value + held;
@@ -232,7 +233,7 @@ internal sealed partial class LocalCounter
                     var held = answer.Held[slot];
                     _caps![slot] = spentAt[slot] + held;
                     _offsets![slot] = answer.Values[slot] - _caps[slot];
-                    _low![slot] = held / 2;
+                    _holding![slot] = held;
                 }
             }
         }

@@ -213,7 +213,7 @@ internal sealed partial class LocalCounter(string policy)
             {
                 Array.Resize(ref _caps, _count * 2);
                 Array.Resize(ref _offsets, _count * 2);
-                Array.Resize(ref _low, _count * 2);
+                Array.Resize(ref _holding, _count * 2);
                 Array.Resize(ref _reported, _count * 2);
                 Array.Resize(ref _missed, _count * 2);
                 Array.Resize(ref _limits, _count * 2);
