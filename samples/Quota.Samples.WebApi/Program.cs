@@ -13,15 +13,16 @@ builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
         ApiKeyAuthenticationHandler.SchemeName,
         options => builder.Configuration.GetSection("ApiKeys").Bind(options.Keys));
 
-// The policies live in appsettings.json under "Quota": Quota.Core binds Period, Allowances, TimeZone, …; AddHttp binds
-// the HTTP settings (QuotaBy, QuotaAnchorMode, QuotaOnStatusCodes) from the same section.
+// The policies live in appsettings.json under "Quota", written as Zuplo's quota-inbound options (period, allowances,
+// quotaBy, quotaAnchorMode, quotaOnStatusCodes). The section is given once; AddHttp() adds the HTTP settings to the same
+// policies. Every key is applied or refused at start-up by its path: a typo stops the app and says what to write.
 var quotaSection = builder.Configuration.GetSection("Quota");
-var quota = builder.Services.AddQuota(quotaSection).AddHttp(quotaSection);
+var quota = builder.Services.AddQuota(quotaSection).AddHttp();
 
 // ── STORE ── the one line that says where usage is kept: a SQLite file (Quota:Sqlite:ConnectionString: quota.db in the
 //            working directory, the sample's folder under `dotnet run --project`), so usage survives restarts. Delete the
 //            file to start afresh; quota.UseInMemoryStore() keeps usage in memory instead.
-quota.UseSqliteStore(builder.Configuration.GetSection("Quota:Sqlite"));
+quota.UseSqliteStore(quotaSection.GetSection("Sqlite"));
 
 var app = builder.Build();
 app.UseAuthentication();

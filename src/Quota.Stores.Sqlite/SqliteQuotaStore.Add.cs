@@ -17,7 +17,7 @@ public sealed partial class SqliteQuotaStore
     /// <inheritdoc />
     public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
     {
-        StoreArguments.Validate(counter, deltas.Span);
+        StoreArguments.Validate(counter, deltas.Span, idempotencyId);
         return WriteAsync(
             new AddCall(counter, deltas, expiresAt, Limited: false, idempotencyId),
             static (store, writer, call) =>
@@ -103,7 +103,7 @@ public sealed partial class SqliteQuotaStore
         var refused = deltas[index];
         if (!call.Limited || refused.Fits(values[index]))
         {
-            throw new OverflowException($"Meter '{refused.Meter}' of subject '{call.Counter.Key}' under policy '{call.Counter.Policy}' would pass {long.MaxValue} ({values[index]} + {refused.Amount}); nothing was added.");
+            throw new QuotaOverflowException(call.Counter.Policy, refused.Meter, refused.Amount);
         }
 
         return new QuotaStoreResult(false, index, ToValues(values));

@@ -6,6 +6,7 @@ using Quota;
 using Quota.Tests.Worker;
 
 // Usage: Worker <mode> <database> <policy> <subject> <clock unix ticks> [count] [limit] [callers]
+//    or: Worker create <folder> <policy> <subjects> <clock unix ticks> <calls each> <allowance> <callers>
 //   consume: `callers` tasks share `count` consumes of requests = 1 and tokens = 2, each one all-or-nothing transaction;
 //            tokens (allowance 2 * `limit`) run out while requests (allowance 10 * `limit`) still have room, so a
 //            refused consume must undo the requests it already added. Prints "granted N" (N = `limit` when exact).
@@ -13,8 +14,24 @@ using Quota.Tests.Worker;
 //   stream:  consumes one by one until killed, printing "try I" before and "ack I" after each allowed consume.
 //   hold:    takes the file's write lock (BEGIN IMMEDIATE on a connection of its own), prints "holding", keeps it for
 //            `count` milliseconds, then commits and prints "released": another application holding the lock.
-// Each mode prints "ready" once the store is open, then waits for a line on stdin before it starts.
+//   create:  new files opened by several workers at once, first-use subjects (see NewFileRounds).
+// Each mode prints "ready" (once the store is open, except create), then waits for a line on stdin before it starts.
 var mode = args[0];
+if (mode == "create")
+{
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    await NewFileRounds.RunAsync(
+        folder: args[1],
+        policy: args[2],
+        start: Instant.FromUnixTimeTicks(long.Parse(args[4], CultureInfo.InvariantCulture)),
+        subjects: int.Parse(args[3], CultureInfo.InvariantCulture),
+        allowance: long.Parse(args[6], CultureInfo.InvariantCulture),
+        callers: int.Parse(args[7], CultureInfo.InvariantCulture),
+        callsEach: int.Parse(args[5], CultureInfo.InvariantCulture));
+    return;
+}
+
 var database = args[1];
 var policy = args[2];
 var subject = args[3];

@@ -31,20 +31,6 @@ public sealed class SqliteQuotaStoreTests : QuotaStoreContract, IDisposable
     }
 
     [Fact]
-    public async Task A_meter_added_past_long_MaxValue_is_refused_with_an_error_and_changes_nothing()
-    {
-        var store = Open(Clock);
-        var counter = NewCounter();
-        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("bytes", long.MaxValue - 5)), Expiry);
-
-        await Assert.ThrowsAsync<OverflowException>(async () => await store.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1), new QuotaMeterDelta("bytes", 6)), Expiry));
-
-        var read = await store.ReadAsync(counter);
-        Assert.Equal(long.MaxValue - 5, read["bytes"]);
-        Assert.False(read.TryGetValue("requests", out var requests) && requests != 0);
-    }
-
-    [Fact]
     public async Task A_retried_idempotent_add_reports_the_usage_without_adding()
     {
         var store = Open(Clock);

@@ -35,7 +35,7 @@ internal static class LimiterVariants
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = int.MaxValue, Window = TimeSpan.FromDays(30), QueueLimit = 0 })));
                 break;
             case LimiterVariant.Quota:
-                services.AddQuota().AddHttpPolicy("monthly", p =>
+                services.AddQuota().AddHttp().AddPolicy("monthly", p =>
                 {
                     p.Period = "monthly";
                     p.Allowances["requests"] = 1_000_000_000_000;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Quota;
 using Quota.AspNetCore;
 
@@ -51,7 +50,8 @@ public static class QuotaHttpContextExtensions
 
     /// <summary>
     /// Returns the caller's usage of <paramref name="policy"/> as this request's consume left it (Zuplo's <c>getUsage</c>):
-    /// <c>AnchorDate</c>, <c>NextResetDate</c> and <c>Meters</c>. No store call. <see langword="null"/> when the policy does not
+    /// <c>AnchorDate</c>, <c>NextResetDate</c> and <c>Meters</c> — the meters used in the cycle; one not counted yet is
+    /// left out, while <c>Limits</c> and <c>Remaining</c> cover every limited meter. No store call. <see langword="null"/> when the policy does not
     /// cover this request, counted nothing (its store failed open) or could not identify the caller.
     /// </summary>
     /// <param name="context">The request.</param>
@@ -72,7 +72,7 @@ public static class QuotaHttpContextExtensions
 
     /// <summary>
     /// Reads the caller's current usage of any policy from the store, on any endpoint, without counting anything: the caller
-    /// is identified as the policy would (its <c>QuotaBy</c> and functions). Every meter of the cycle is included.
+    /// is identified as the policy would (its <c>QuotaBy</c> and <c>SubjectFromRequest</c>). Every meter used in the cycle is included.
     /// </summary>
     /// <param name="context">The request.</param>
     /// <param name="policy">The policy's name.</param>
@@ -94,8 +94,9 @@ public static class QuotaHttpContextExtensions
         }
         else
         {
-            var http = context.RequestServices.GetService<IOptions<QuotaHttpOptions>>()?.Value.Policies.GetValueOrDefault(core.Name) ?? new QuotaHttpPolicyOptions();
-            subject = await QuotaSubjects.ResolveAsync(context, http.QuotaBy, http.GetQuotaDetail, http.GetAnchorDate, core.Name).ConfigureAwait(false);
+            var http = context.RequestServices.GetService<HttpPolicies>()?.Find(core.Name)
+                ?? throw new InvalidOperationException(Microsoft.AspNetCore.Builder.QuotaApplicationBuilderExtensions.NotRegistered);
+            subject = await http.ResolveSubjectAsync(context).ConfigureAwait(false);
         }
 
         return subject is { } known ? await quota.GetUsageAsync(core.Name, known, cancellationToken).ConfigureAwait(false) : null;

@@ -1,69 +1,45 @@
-using Microsoft.Extensions.Options;
-
 namespace Quota.AspNetCore;
 
-/// <summary>Every configured policy as the middleware runs it, checked once at start-up against Quota.Core's policies.</summary>
+/// <summary>
+/// Every configured policy as the middleware runs it: Quota.Core's validated policy with its HTTP settings, copied once
+/// from the validated options when the application starts.
+/// </summary>
 internal sealed class HttpPolicies
 {
     private readonly Dictionary<string, HttpPolicy> _byName;
 
-    private HttpPolicies(Dictionary<string, HttpPolicy> byName, HttpPolicy? global)
+    private HttpPolicies(Dictionary<string, HttpPolicy> byName, HttpPolicy? global, QuotaHttpOptions options)
     {
         _byName = byName;
         Global = global;
+        OnRejected = options.OnRejected;
     }
 
     /// <summary>Gets the policy that covers every request, if any.</summary>
     public HttpPolicy? Global { get; }
 
-    /// <summary>
-    /// Builds the policies, refusing with every problem listed: HTTP settings or a global policy naming a policy Quota.Core
-    /// does not have, a <see cref="QuotaHttpPolicyOptions.GetAnchorDate"/> on a policy whose anchor mode is not <c>Function</c>.
-    /// </summary>
-    public static HttpPolicies Create(IQuotaService quota, QuotaHttpOptions options)
+    /// <summary>Gets the callback that runs when a request is refused.</summary>
+    public Func<QuotaRejectedContext, ValueTask>? OnRejected { get; }
+
+    /// <summary>Builds the policies from options that <see cref="QuotaHttpOptionsValidator"/> has already accepted.</summary>
+    public static HttpPolicies Create(IQuotaService quota, QuotaOptions options)
     {
-        var errors = QuotaHttpOptionsValidator.Collect(options);
         var byName = new Dictionary<string, HttpPolicy>(StringComparer.OrdinalIgnoreCase);
         foreach (var policy in quota.Policies)
         {
-            options.Policies.TryGetValue(policy.Name, out var http);
-            if (errors.Count == 0)
-            {
-                byName[policy.Name] = new HttpPolicy(policy, http);
-            }
-
-            if (http?.GetAnchorDate is not null && policy.AnchorMode != QuotaAnchorMode.Function)
-            {
-                errors.Add($"Quota policy '{policy.Name}': GetAnchorDate is set but its anchor mode is '{policy.AnchorMode}'. Write QuotaAnchorMode 'Function' to count cycles from GetAnchorDate.");
-            }
+            var http = options.Policies.TryGetValue(policy.Name, out var configured) && configured is not null ? configured.Http() : new QuotaHttpPolicyOptions();
+            byName[policy.Name] = new HttpPolicy(policy, http);
         }
 
-        var known = Known(quota);
-        foreach (var name in options.Policies.Keys)
-        {
-            if (!quota.Policies.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
-            {
-                errors.Add($"Quota:Policies:{name} has HTTP settings but no policy is named '{name}' ({known}). Give it a Period and Allowances under Quota:Policies:{name}, or add it with AddHttpPolicy(\"{name}\", …).");
-            }
-        }
-
+        var settings = options.Http();
         HttpPolicy? global = null;
-        if (!string.IsNullOrWhiteSpace(options.GlobalPolicy) && errors.Count == 0 && !byName.TryGetValue(options.GlobalPolicy.Trim(), out global))
+        if (!string.IsNullOrWhiteSpace(settings.GlobalPolicy) && !byName.TryGetValue(settings.GlobalPolicy.Trim(), out global))
         {
-            errors.Add($"Quota:GlobalPolicy names '{options.GlobalPolicy}' but no policy has that name ({known}). Name a configured policy, or leave it out for no global policy.");
+            // The validator refuses this at start-up; only options built without it get here.
+            throw new InvalidOperationException($"{options.PathOf("GlobalPolicy")} names '{settings.GlobalPolicy}', but no policy has that name.");
         }
 
-        if (global is { IsEnforced: true, HeaderName: null })
-        {
-            errors.Add($"Quota:GlobalPolicy '{global.Name}' cannot appear in a RateLimit header: name it with printable ASCII characters only, e.g. 'api-monthly'.");
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(QuotaHttpOptions), errors);
-        }
-
-        return new HttpPolicies(byName, global);
+        return new HttpPolicies(byName, global, settings);
     }
 
     /// <summary>Returns the named policy, or throws naming the endpoint and the policies that exist.</summary>
@@ -79,6 +55,6 @@ internal sealed class HttpPolicies
             $"Endpoint '{endpoint}' requires quota policy '{name}', which does not exist ({known}). Add it under Quota:Policies:{name} in configuration or with services.AddQuota().AddPolicy(\"{name}\", …), or fix the name in RequireQuota/[Quota].");
     }
 
-    private static string Known(IQuotaService quota)
-        => quota.Policies.Count == 0 ? "none is configured" : "configured: " + string.Join(", ", quota.Policies.Select(p => p.Name).Order(StringComparer.Ordinal).Select(k => $"'{k}'"));
+    /// <summary>Returns the named policy, or <see langword="null"/>.</summary>
+    public HttpPolicy? Find(string name) => _byName.GetValueOrDefault(name);
 }

@@ -1,25 +1,21 @@
 using Microsoft.AspNetCore.Http;
-using NodaTime;
 
 namespace Quota.AspNetCore;
 
 /// <summary>One policy as the middleware runs it: Quota.Core's validated policy plus its validated, copied HTTP settings.</summary>
 internal sealed class HttpPolicy
 {
-    private static readonly QuotaHttpPolicyOptions Defaults = new();
     private PolicyItem? _lastItem;
 
-    public HttpPolicy(QuotaPolicy policy, QuotaHttpPolicyOptions? http)
+    public HttpPolicy(QuotaPolicy policy, QuotaHttpPolicyOptions http)
     {
-        http ??= Defaults;
         Policy = policy;
         Name = policy.Name;
         QuotaBy = http.QuotaBy;
         Counted = http.QuotaOnStatusCodes == QuotaHttpPolicyOptions.DefaultStatusCodes ? StatusCodeRanges.Default : StatusCodeRanges.Parse(http.QuotaOnStatusCodes);
-        GetQuotaDetail = http.GetQuotaDetail;
-        GetAnchorDate = http.GetAnchorDate;
+        SubjectFromRequest = http.SubjectFromRequest;
         IsEnforced = policy.Enforcement == QuotaEnforcement.Enforce;
-        CountsByUser = QuotaBy == QuotaBy.User && GetAnchorDate is null;
+        CountsByUser = QuotaBy == QuotaBy.User;
         HeaderName = RateLimitHeaders.TryQuote(policy.Name);
     }
 
@@ -32,9 +28,7 @@ internal sealed class HttpPolicy
     /// <summary>Gets the response statuses that count; any other status gives the reserved request back.</summary>
     public StatusCodeRanges Counted { get; }
 
-    public Func<HttpContext, ValueTask<QuotaSubjectDetail?>>? GetQuotaDetail { get; }
-
-    public Func<HttpContext, ValueTask<Instant>>? GetAnchorDate { get; }
+    public Func<HttpContext, ValueTask<QuotaSubject?>>? SubjectFromRequest { get; }
 
     /// <summary>Gets a value indicating whether the caller is the authenticated user, with no function to call: the fast path.</summary>
     public bool CountsByUser { get; }
@@ -63,7 +57,7 @@ internal sealed class HttpPolicy
     }
 
     public ValueTask<QuotaSubject?> ResolveSubjectAsync(HttpContext context)
-        => QuotaSubjects.ResolveAsync(context, QuotaBy, GetQuotaDetail, GetAnchorDate, Name);
+        => QuotaSubjects.ResolveAsync(context, QuotaBy, SubjectFromRequest, Name);
 
     public override string ToString() => Name;
 }

@@ -91,7 +91,7 @@ internal sealed partial class QuotaMiddleware
             {
                 if (usage.Remaining[meter] == 0)
                 {
-                    violations.Add(new QuotaViolation(policy.Name, meter, usage.Limits[meter], usage.Meters[meter], usage.NextResetDate, untilReset));
+                    violations.Add(new QuotaViolation(policy.Name, meter, usage.Limits[meter], usage.Meters.GetValueOrDefault(meter), usage.NextResetDate, untilReset));
                     break;
                 }
             }

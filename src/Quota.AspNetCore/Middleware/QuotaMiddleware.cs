@@ -25,12 +25,12 @@ internal sealed partial class QuotaMiddleware
     private readonly ILogger _logger;
     private readonly QuotaHttpMetrics _metrics;
 
-    public QuotaMiddleware(RequestDelegate next, IQuotaService quota, EndpointPlans plans, QuotaHttpOptions options, IClock clock, ILogger logger, QuotaHttpMetrics metrics)
+    public QuotaMiddleware(RequestDelegate next, IQuotaService quota, EndpointPlans plans, Func<QuotaRejectedContext, ValueTask>? onRejected, IClock clock, ILogger logger, QuotaHttpMetrics metrics)
     {
         _next = next;
         _quota = quota;
         _plans = plans;
-        _onRejected = options.OnRejected;
+        _onRejected = onRejected;
         _clock = clock;
         _logger = logger;
         _metrics = metrics;

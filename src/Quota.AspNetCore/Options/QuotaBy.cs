@@ -1,6 +1,6 @@
 namespace Quota.AspNetCore;
 
-/// <summary>Who a policy counts on an HTTP request (Zuplo's <c>quotaBy</c>).</summary>
+/// <summary>Who a policy counts on an HTTP request (Zuplo's <c>quotaBy</c>: configuration accepts <c>user</c> and <c>function</c>).</summary>
 public enum QuotaBy
 {
     /// <summary>
@@ -10,8 +10,8 @@ public enum QuotaBy
     User = 0,
 
     /// <summary>
-    /// Whatever the application's <see cref="QuotaHttpPolicyOptions.GetQuotaDetail"/> returns (Zuplo's <c>getQuotaDetail</c>):
-    /// a key such as the caller's organisation or API key, and optionally that caller's allowances.
+    /// Whatever the application's <see cref="QuotaHttpPolicyOptions.SubjectFromRequest"/> returns (Zuplo's <c>getQuotaDetail</c>):
+    /// a key such as the caller's organisation or API key, and optionally that caller's allowances and anchor.
     /// </summary>
     Function = 1,
 }

@@ -3,57 +3,74 @@ using Microsoft.Extensions.Options;
 namespace Quota.AspNetCore;
 
 /// <summary>
-/// Validates the HTTP half of every policy in one pass; a bad value stops start-up with a message naming the policy, the
-/// setting and what to write instead.
+/// Validates the HTTP settings of every policy, with Quota.Core's validation of the same options, so that one start-up
+/// failure lists every problem, each naming the setting's path, the value and what to write instead.
 /// </summary>
-internal sealed class QuotaHttpOptionsValidator : IValidateOptions<QuotaHttpOptions>
+internal sealed class QuotaHttpOptionsValidator : IValidateOptions<QuotaOptions>
 {
-    public ValidateOptionsResult Validate(string? name, QuotaHttpOptions options)
+    public ValidateOptionsResult Validate(string? name, QuotaOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var errors = Collect(options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    internal static List<string> Collect(QuotaHttpOptions options)
+    internal static List<string> Collect(QuotaOptions options)
     {
         var errors = new List<string>();
-        if (options.GlobalPolicy is { } global && string.IsNullOrWhiteSpace(global))
-        {
-            errors.Add("Quota:GlobalPolicy is blank. Name a configured policy, or leave it out for no global policy.");
-        }
-
+        CollectGlobal(options, errors);
         foreach (var (policyName, policy) in options.Policies)
         {
-            var where = $"Quota policy '{policyName}'";
             if (policy is null)
             {
                 continue;
             }
 
-            if (!StatusCodeRanges.TryParse(policy.QuotaOnStatusCodes, out _, out var rangeError))
+            string Path(string setting) => options.PathOf("Policies", policyName, setting);
+            var http = policy.Http();
+            if (!StatusCodeRanges.TryParse(http.QuotaOnStatusCodes, out _, out var rangeError))
             {
-                errors.Add($"{where}: QuotaOnStatusCodes '{policy.QuotaOnStatusCodes}' {rangeError}");
+                errors.Add($"{Path("QuotaOnStatusCodes")} is '{http.QuotaOnStatusCodes}', {rangeError}");
             }
 
-            if (!Enum.IsDefined(policy.QuotaBy))
+            if (!Enum.IsDefined(http.QuotaBy))
             {
-                errors.Add($"{where}: QuotaBy '{policy.QuotaBy}' is unknown. Write 'User' or 'Function'.");
+                errors.Add($"{Path("QuotaBy")} is '{http.QuotaBy}', which is not a way to identify callers. Write User or Function.");
             }
-            else if (policy.QuotaBy == QuotaBy.Function && policy.GetQuotaDetail is null)
+            else if (http.QuotaBy == QuotaBy.Function && http.SubjectFromRequest is null)
             {
-                errors.Add($"{where}: QuotaBy is 'Function' but no GetQuotaDetail is set. Set GetQuotaDetail in code (with AddHttpPolicy or ConfigureHttpPolicy), or write QuotaBy 'User'.");
+                errors.Add($"{Path("QuotaBy")} is 'Function' but no SubjectFromRequest is set. Set it in code: AddPolicy(\"{policyName}\", p => p.Http().SubjectFromRequest = context => …), or write User.");
             }
-
-            if (policy.QuotaAnchorMode is { } mode && !Enum.IsDefined(mode))
+            else if (http.QuotaBy == QuotaBy.User && http.SubjectFromRequest is not null)
             {
-                errors.Add($"{where}: QuotaAnchorMode '{mode}' is unknown. Write 'FirstApiCall', 'Function' or 'Calendar'.");
-            }
-            else if (policy.GetAnchorDate is not null && policy.QuotaAnchorMode is { } set && set != QuotaAnchorMode.Function)
-            {
-                errors.Add($"{where}: GetAnchorDate is set but QuotaAnchorMode is '{set}'. Write QuotaAnchorMode 'Function' to count cycles from GetAnchorDate.");
+                errors.Add($"{Path("QuotaBy")} is 'User', so the SubjectFromRequest set in code would never be called. Write Function to count callers as it says, or remove it.");
             }
         }
 
         return errors;
+    }
+
+    private static void CollectGlobal(QuotaOptions options, List<string> errors)
+    {
+        var global = options.Http().GlobalPolicy;
+        if (global is null)
+        {
+            return;
+        }
+
+        var path = options.PathOf("GlobalPolicy");
+        if (string.IsNullOrWhiteSpace(global))
+        {
+            errors.Add($"{path} is blank. Name a configured policy, or leave it out for no global policy.");
+        }
+        else if (!options.Policies.TryGetValue(global.Trim(), out _))
+        {
+            var known = options.Policies.Count == 0 ? "none is configured" : "configured: " + string.Join(", ", options.Policies.Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"));
+            errors.Add($"{path} is '{global}', but no policy has that name ({known}). Name a configured policy, or leave it out for no global policy.");
+        }
+        else if (options.Policies[global.Trim()]?.Enforcement == QuotaEnforcement.Enforce && RateLimitHeaders.TryQuote(global.Trim()) is null)
+        {
+            errors.Add($"{path} is '{global}', a name that cannot appear in a RateLimit header. Name the policy with printable ASCII characters only, e.g. 'api-monthly'.");
+        }
     }
 }

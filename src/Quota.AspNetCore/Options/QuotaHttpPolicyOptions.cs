@@ -1,18 +1,17 @@
 using Microsoft.AspNetCore.Http;
-using NodaTime;
 
 namespace Quota.AspNetCore;
 
 /// <summary>
-/// The HTTP half of one policy (Zuplo's <c>quota-inbound</c> options that only make sense on a request), bindable from
-/// <c>Quota:Policies:{name}</c> next to the policy's own <see cref="QuotaPolicyOptions"/> (<c>Period</c>, <c>Allowances</c>,
-/// <c>TimeZone</c>, <c>Enforcement</c>, <c>FailureMode</c>, <c>StoreTimeout</c>), which Quota.Core binds from the same section.
+/// The HTTP settings of one policy, part of the same <see cref="QuotaPolicyOptions"/> as its period and allowances:
+/// <c>policy.Http()</c> in code, <c>Quota:Policies:{name}:QuotaBy</c> and <c>:QuotaOnStatusCodes</c> in configuration
+/// (read once <c>.AddHttp()</c> is added to <c>services.AddQuota(section)</c>).
 /// </summary>
 /// <example>
 /// <code>
 /// "Quota": { "Policies": { "hello-monthly": {
-///   "Period": "monthly", "Allowances": { "requests": 10 },
-///   "QuotaBy": "User", "QuotaAnchorMode": "FirstApiCall", "QuotaOnStatusCodes": "200-299, 304" } } }
+///   "period": "monthly", "allowances": { "requests": 10 },
+///   "quotaBy": "user", "quotaAnchorMode": "first-api-call", "quotaOnStatusCodes": "200-299, 304" } } }
 /// </code>
 /// </example>
 public sealed class QuotaHttpPolicyOptions
@@ -24,30 +23,19 @@ public sealed class QuotaHttpPolicyOptions
     public QuotaBy QuotaBy { get; set; } = QuotaBy.User;
 
     /// <summary>
-    /// Gets or sets where cycles are counted from, under Zuplo's name: <c>FirstApiCall</c>, <c>Function</c> (with
-    /// <see cref="GetAnchorDate"/>) or <c>Calendar</c>. When set it replaces the policy's <see cref="QuotaPolicyOptions.AnchorMode"/>;
-    /// <see langword="null"/> (the default) keeps it.
-    /// </summary>
-    public QuotaAnchorMode? QuotaAnchorMode { get; set; }
-
-    /// <summary>
     /// Gets or sets the response statuses that count: single codes and inclusive ranges between 100 and 599, separated by
-    /// commas, e.g. <c>"200-299, 304"</c>. A response with any other status gives its reserved request back. Defaults to
-    /// <c>"200-299"</c>, so 4xx and 5xx responses (and an exception, which is a 500) are not counted.
+    /// commas, e.g. <c>"200-299, 304"</c> (configuration also takes a list: <c>[200, 304, "500-599"]</c>). A response with
+    /// any other status gives its reserved request back. Defaults to <c>"200-299"</c>, so 4xx and 5xx responses (and an
+    /// exception, which is a 500) are not counted.
     /// </summary>
     public string QuotaOnStatusCodes { get; set; } = DefaultStatusCodes;
 
     /// <summary>
-    /// Gets or sets the function that says who a request is counted as, and that caller's allowances (Zuplo's
-    /// <c>getQuotaDetail</c>). Required with <see cref="AspNetCore.QuotaBy.Function"/>. Returning <see langword="null"/>
-    /// means the caller cannot be identified: the request is answered 401.
+    /// Gets or sets the function that says who a request counts as (Zuplo's <c>getQuotaDetail</c> and <c>getAnchorDate</c> in one):
+    /// the key to count under, and optionally that caller's allowances and the anchor its cycles count from, which replace the
+    /// policy's. Required with <see cref="AspNetCore.QuotaBy.Function"/>, and only called then. Returning <see langword="null"/>
+    /// means the caller cannot be identified: the request is answered 401. Code only.
     /// </summary>
-    /// <example><c>ctx => ValueTask.FromResult&lt;QuotaSubjectDetail?&gt;(new(ctx.User.FindFirst("org")!.Value, new Dictionary&lt;string, long&gt; { ["requests"] = 5_000 }))</c></example>
-    public Func<HttpContext, ValueTask<QuotaSubjectDetail?>>? GetQuotaDetail { get; set; }
-
-    /// <summary>
-    /// Gets or sets the function that returns the instant a caller's cycles count from, such as its subscription start
-    /// (Zuplo's <c>getAnchorDate</c>). Requires <see cref="QuotaAnchorMode"/> (or the policy's anchor mode) to be <c>Function</c>.
-    /// </summary>
-    public Func<HttpContext, ValueTask<Instant>>? GetAnchorDate { get; set; }
+    /// <example><c>context => ValueTask.FromResult&lt;QuotaSubject?&gt;(new QuotaSubject(context.User.FindFirst("org")!.Value, new Dictionary&lt;string, long&gt; { ["requests"] = 5_000 }))</c></example>
+    public Func<HttpContext, ValueTask<QuotaSubject?>>? SubjectFromRequest { get; set; }
 }

@@ -27,13 +27,16 @@ internal sealed class StatusCodeRanges
     public static StatusCodeRanges Parse(string text)
         => TryParse(text, out var ranges, out var error) ? ranges : throw new FormatException(error);
 
-    /// <summary>Parses <c>"200-299, 304"</c>: comma-separated single codes and inclusive ranges, each between 100 and 599.</summary>
+    /// <summary>
+    /// Parses <c>"200-299, 304"</c>: comma-separated single codes and inclusive ranges, each between 100 and 599. The error
+    /// continues a sentence that names the setting and its value: "… is '30x', in which '30x' is not a status code …".
+    /// </summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out StatusCodeRanges? ranges, [NotNullWhen(false)] out string? error)
     {
         ranges = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            error = "is empty. Write single codes and ranges between 100 and 599, e.g. '200-299, 304'.";
+            error = "which lists no status code. Write single codes and ranges between 100 and 599, e.g. '200-299, 304'.";
             return false;
         }
 
@@ -46,13 +49,13 @@ internal sealed class StatusCodeRanges
             var highText = dash < 0 ? part : part[(dash + 1)..].Trim();
             if (!TryCode(lowText, out var low) || !TryCode(highText, out var high))
             {
-                error = $"has '{part}', which is not a status code or range. Write single codes and ranges between 100 and 599, e.g. '200-299, 304'.";
+                error = $"in which '{part}' is not a status code or range. Write single codes and ranges between 100 and 599, e.g. '200-299, 304'.";
                 return false;
             }
 
             if (low > high)
             {
-                error = $"has '{part}', a range that ends before it starts. Write the lower code first, e.g. '200-299'.";
+                error = $"in which '{part}' is a range that ends before it starts. Write the lower code first, e.g. '200-299'.";
                 return false;
             }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -78,6 +80,24 @@ public sealed class QuotaBuilder
         return this;
     }
 
+    /// <summary>
+    /// Tells Quota that another component reads <paramref name="section"/> (a store's options under <c>Quota:Sqlite</c>, say),
+    /// so that Quota's configuration reader does not refuse it as a key no one reads. A section outside the Quota section
+    /// needs no claim; the store packages claim the section they are given.
+    /// </summary>
+    /// <param name="section">The section the other component reads.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder ClaimSection(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        if (section is IConfigurationSection { Path: { Length: > 0 } path })
+        {
+            Services.AddSingleton(new QuotaClaimedSection(path));
+        }
+
+        return this;
+    }
+
     /// <summary>Keeps usage in a store created by <paramref name="factory"/>, replacing the in-memory default.</summary>
     /// <param name="factory">Creates the store once, from the application's services.</param>
     /// <returns>This builder.</returns>
@@ -97,7 +117,7 @@ public sealed class QuotaBuilder
     /// <typeparam name="TValidator">The validator of the store's options.</typeparam>
     /// <param name="factory">Creates the store once, from the application's services and the validated options.</param>
     /// <returns>The options builder, to configure or bind the options.</returns>
-    public OptionsBuilder<TOptions> UseStore<TOptions, TValidator>(Func<IServiceProvider, TOptions, IQuotaStore> factory)
+    public OptionsBuilder<TOptions> UseStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(Func<IServiceProvider, TOptions, IQuotaStore> factory)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
@@ -110,7 +130,7 @@ public sealed class QuotaBuilder
     /// <summary>Keeps usage in a store of type <typeparamref name="TStore"/>, created once from the application's services.</summary>
     /// <typeparam name="TStore">The store type.</typeparam>
     /// <returns>This builder.</returns>
-    public QuotaBuilder UseStore<TStore>()
+    public QuotaBuilder UseStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>()
         where TStore : class, IQuotaStore
     {
         Services.RemoveAll<IQuotaStore>();

@@ -48,11 +48,22 @@ public readonly partial struct QuotaCycle
     /// <para>The result is computed in constant time, however far <paramref name="at"/> lies from the anchor.</para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="period"/> or <paramref name="zone"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The cycle would start or end outside the instants NodaTime represents (so no cycle may end after
+    /// 9999-12-31T23:59:59.999999999Z); the message names the anchor and the period.
+    /// </exception>
     public static QuotaCycle Containing(Instant anchor, QuotaPeriod period, Instant at, DateTimeZone zone)
     {
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(zone);
-        return period.IsElapsed ? ContainingElapsed(anchor, period.ElapsedNanoseconds, at) : ContainingCalendar(anchor, period, at, zone);
+        try
+        {
+            return period.IsElapsed ? ContainingElapsed(anchor, period.ElapsedNanoseconds, at) : ContainingCalendar(anchor, period, at, zone);
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw OutOfRange(nameof(at), at, $"The cycle containing {at} counted from anchor {anchor} in steps of {period.Describe()}");
+        }
     }
 
     /// <summary>Returns the start of cycle <paramref name="index"/>, computed directly from the anchor.</summary>
@@ -62,17 +73,29 @@ public readonly partial struct QuotaCycle
     /// <param name="zone">The time zone whose calendar the period's date units follow.</param>
     /// <returns>The first instant of the cycle.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="period"/> or <paramref name="zone"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The cycle would start outside the instants NodaTime represents.</exception>
     public static Instant StartOf(Instant anchor, QuotaPeriod period, long index, DateTimeZone zone)
     {
         ArgumentNullException.ThrowIfNull(period);
         ArgumentNullException.ThrowIfNull(zone);
-        if (period.IsElapsed)
+        try
         {
-            return anchor + Duration.FromNanoseconds(checked(period.ElapsedNanoseconds * index));
+            return period.IsElapsed
+                ? anchor + Duration.FromNanoseconds(checked(period.ElapsedNanoseconds * index))
+                : CalendarStart(anchor, anchor.InZone(zone).LocalDateTime, period, index, zone);
         }
-
-        return CalendarStart(anchor, anchor.InZone(zone).LocalDateTime, period, index, zone);
+        catch (Exception ex) when (ex is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw OutOfRange(nameof(index), index, $"Cycle {index} counted from anchor {anchor} in steps of {period.Describe()}");
+        }
     }
+
+    /// <summary>
+    /// The one error for a cycle beyond NodaTime's range. NodaTime reports it from deep inside its arithmetic (an
+    /// overflow, or an argument of its own out of range), which tells the caller nothing about their own arguments.
+    /// </summary>
+    private static ArgumentOutOfRangeException OutOfRange(string parameter, object value, string cycle)
+        => new(parameter, value, $"{cycle} would start or end outside the dates NodaTime represents (years -9998 to 9999): no cycle may end after 9999-12-31T23:59:59.999999999Z. Use an anchor and instant whose cycle ends by then, or a shorter period.");
 
     private static QuotaCycle ContainingElapsed(Instant anchor, long periodNanos, Instant at)
     {

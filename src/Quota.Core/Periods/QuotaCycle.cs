@@ -17,6 +17,15 @@ namespace Quota;
 /// <see cref="End"/> of cycle <em>k</em> is <see cref="Start"/> of cycle <em>k</em>+1 exactly, so cycles tile
 /// time without gaps or overlaps, before the anchor as well as after it (cycle indexes are negative there).
 /// </para>
+/// <para>
+/// <b>Which cycle a call counts in.</b> <see cref="IQuotaService"/> counts a call made at <c>now</c> in the cycle
+/// containing the <em>later</em> of <c>now</c> and the subject's anchor, so never in a negative cycle: nothing is ever
+/// counted in a cycle that ends at or before the anchor. A first-use anchor can be later than a call's <c>now</c> when
+/// concurrent first calls race (the store keeps the anchor of the one that won) or when app instances' clocks differ;
+/// such a call counts in cycle 0 with everyone else, rather than in the empty cycle before it. With an anchor of
+/// <c>2026-03-10T12:00:00.500Z</c>, a call whose clock reads <c>12:00:00.200Z</c> counts in
+/// <c>[2026-03-10T12:00:00.500Z, 2026-04-10T12:00:00.500Z)</c> for a monthly policy.
+/// </para>
 /// </remarks>
 public readonly partial struct QuotaCycle : IEquatable<QuotaCycle>
 {

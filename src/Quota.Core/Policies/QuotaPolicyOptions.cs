@@ -3,11 +3,18 @@ using NodaTime;
 namespace Quota;
 
 /// <summary>
-/// One policy's settings, bindable from configuration (<c>Quota:Policies:{name}:…</c>). Validated once at start-up;
-/// a bad value stops the application with a message naming the policy, the setting and what to write instead.
+/// One policy's settings, read from configuration (<c>Quota:Policies:{name}:…</c>) and configured in code. Validated once
+/// at start-up; a bad value stops the application with a message naming the setting's path, the value and what to write
+/// instead. Packages such as Quota.AspNetCore add their own settings to the same policy (see <see cref="Settings{TSettings}"/>).
 /// </summary>
+/// <remarks>
+/// Configuration accepts the names below, ignoring case, and the words of Zuplo's <c>quota-inbound</c> options: <c>period</c>,
+/// <c>allowances</c>, and <c>quotaAnchorMode</c> for <see cref="AnchorMode"/>.
+/// </remarks>
 public sealed class QuotaPolicyOptions
 {
+    private readonly SettingsBag _settings = new();
+
     /// <summary>Gets or sets the cycle length: <c>hourly</c>, <c>daily</c>, <c>weekly</c>, <c>monthly</c>, <c>yearly</c>, or an ISO-8601 period such as <c>P3M</c> or <c>PT6H</c>. Required.</summary>
     public string? Period { get; set; }
 
@@ -17,7 +24,10 @@ public sealed class QuotaPolicyOptions
     /// </summary>
     public Dictionary<string, long> Allowances { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets where cycles are counted from. Defaults to <see cref="QuotaAnchorMode.FirstUse"/>.</summary>
+    /// <summary>
+    /// Gets or sets where cycles are counted from. Defaults to <see cref="QuotaAnchorMode.FirstUse"/>. Configuration also
+    /// reads it from Zuplo's <c>quotaAnchorMode</c> (<c>first-api-call</c>, <c>function</c>), and <c>calendar</c>.
+    /// </summary>
     public QuotaAnchorMode AnchorMode { get; set; } = QuotaAnchorMode.FirstUse;
 
     /// <summary>Gets or sets the IANA time zone whose calendar the period follows, e.g. <c>Europe/Berlin</c>. Defaults to <c>UTC</c>.</summary>
@@ -51,16 +61,28 @@ public sealed class QuotaPolicyOptions
 
     /// <summary>
     /// Gets or sets the function that supplies a subject's anchor (e.g. its subscription start); required with
-    /// <see cref="QuotaAnchorMode.Function"/>. Results are cached for <see cref="SubjectCacheDuration"/>.
+    /// <see cref="QuotaAnchorMode.Function"/>. Results are cached for <see cref="SubjectCacheDuration"/>. Code only.
     /// </summary>
     public Func<string, CancellationToken, ValueTask<Instant>>? AnchorProvider { get; set; }
 
     /// <summary>
     /// Gets or sets an optional function that maps a subject key to the key to count under and that subject's allowances
-    /// (dynamic allowances, e.g. by plan). Results are cached for <see cref="SubjectCacheDuration"/>, since it may call another service.
+    /// (dynamic allowances, e.g. by plan). Results are cached for <see cref="SubjectCacheDuration"/>, since it may call
+    /// another service. Code only.
     /// </summary>
     public Func<string, CancellationToken, ValueTask<QuotaSubjectDetail>>? SubjectProvider { get; set; }
 
     /// <summary>Gets or sets how long results of <see cref="AnchorProvider"/> and <see cref="SubjectProvider"/> are cached. Defaults to one minute; zero calls them every time.</summary>
     public TimeSpan SubjectCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets the settings another package adds to this policy (e.g. Quota.AspNetCore's <c>QuotaBy</c> and
+    /// <c>QuotaOnStatusCodes</c>), creating them with their defaults on first use. Packages wrap this in a named
+    /// extension method, such as Quota.AspNetCore's <c>policy.Http()</c>.
+    /// </summary>
+    /// <typeparam name="TSettings">The package's settings type.</typeparam>
+    /// <returns>The one instance of <typeparamref name="TSettings"/> this policy holds.</returns>
+    public TSettings Settings<TSettings>()
+        where TSettings : class, new()
+        => _settings.Get<TSettings>();
 }

@@ -4,6 +4,20 @@ namespace Quota;
 /// The one question on the hot path — may this subject spend these amounts of these meters in the current cycle? —
 /// answered atomically against the configured <see cref="IQuotaStore"/>, plus the bookkeeping around it.
 /// </summary>
+/// <remarks>
+/// <para>
+/// <b>The current cycle</b> of a call made at <c>now</c> is the cycle containing the later of <c>now</c> and the
+/// subject's anchor: nothing is ever counted in a cycle that ends at or before the anchor. Concurrent first calls, and
+/// app instances whose clocks differ, therefore share one allowance and one set of idempotency ids (see
+/// <see cref="QuotaCycle"/>). Time is read from the application's NodaTime <c>IClock</c>.
+/// </para>
+/// <para>
+/// <b>Bad input is thrown, not failed open</b>: an unknown policy, an empty key, a negative amount or an empty
+/// idempotency id (<see cref="ArgumentException"/>), and an amount that would take a meter past
+/// <see cref="long.MaxValue"/> (<see cref="QuotaOverflowException"/>). Nothing is counted for them, and only the store's
+/// own failures meet the policy's <see cref="QuotaPolicy.FailureMode"/>.
+/// </para>
+/// </remarks>
 public interface IQuotaService
 {
     /// <summary>Gets every configured policy.</summary>
@@ -45,9 +59,13 @@ public interface IQuotaService
     /// <param name="policy">The policy's name.</param>
     /// <param name="subject">The subject.</param>
     /// <param name="amounts">Meter → amount, each zero or more.</param>
-    /// <param name="idempotencyId">Makes the record exactly-once within the cycle: a retried record with the same id is not counted again.</param>
+    /// <param name="idempotencyId">
+    /// Makes the record exactly-once within the cycle: a retried record with the same id is not counted again, by this
+    /// instance or another sharing the store. <see langword="null"/> counts every call; an empty string is refused.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns><see langword="false"/> when <paramref name="idempotencyId"/> had already been recorded, so nothing was added.</returns>
+    /// <exception cref="QuotaOverflowException">A meter would pass <see cref="long.MaxValue"/>; nothing was added.</exception>
     ValueTask<bool> RecordAsync(string policy, QuotaSubject subject, IReadOnlyDictionary<string, long> amounts, string? idempotencyId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Gives usage back, never taking a meter below zero.</summary>
@@ -63,7 +81,10 @@ public interface IQuotaService
     /// <param name="policy">The policy's name.</param>
     /// <param name="subject">The subject.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The anchor, the next reset, and every meter's usage, limit and remaining amount.</returns>
+    /// <returns>
+    /// The anchor, the next reset, each meter used in the cycle (<see cref="QuotaUsage.Meters"/>; a meter not counted yet is
+    /// left out), and each limited meter's limit and remaining amount.
+    /// </returns>
     ValueTask<QuotaUsage> GetUsageAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default);
 
     /// <summary>Sets every meter of the subject's current cycle back to zero. The anchor is kept.</summary>

@@ -44,11 +44,20 @@ internal sealed class PolicyRuntime
     /// </summary>
     public bool InMemoryFastPath { get; }
 
-    /// <summary>Returns the cycle containing <paramref name="now"/>, reusing the cached one while it is current.</summary>
+    /// <summary>
+    /// Returns the instant whose cycle a call at <paramref name="now"/> counts in: the later of <paramref name="now"/> and
+    /// the anchor. A first-use anchor set by a racing caller, or by an instance whose clock runs ahead, can be later than
+    /// this call's <paramref name="now"/>; counting in the cycle containing <paramref name="now"/> would then count in
+    /// the cycle that ends at the anchor, whose counter no one else uses: a second allowance. So nothing is ever counted
+    /// in a cycle that ends at or before the anchor.
+    /// </summary>
+    public static Instant CountedAt(Instant anchor, Instant now) => now < anchor ? anchor : now;
+
+    /// <summary>Returns the cycle a call at <paramref name="now"/> counts in (see <see cref="CountedAt"/>), reusing the cached one while it is current.</summary>
     public CycleBox CycleAt(ref CycleBox? cache, Instant anchor, Instant now)
     {
         var box = Volatile.Read(ref cache);
-        if (box is not null && box.Anchor == anchor && box.Cycle.Contains(now))
+        if (box is not null && box.Anchor == anchor && box.Cycle.Contains(CountedAt(anchor, now)))
         {
             return box;
         }
@@ -58,9 +67,9 @@ internal sealed class PolicyRuntime
         return box;
     }
 
-    /// <summary>Computes the cycle containing <paramref name="now"/> without caching it.</summary>
+    /// <summary>Computes the cycle a call at <paramref name="now"/> counts in (see <see cref="CountedAt"/>) without caching it.</summary>
     public CycleBox NewCycle(Instant anchor, Instant now)
-        => new(anchor, QuotaCycle.Containing(anchor, Policy.Period, now, Policy.Zone), _retention);
+        => new(anchor, QuotaCycle.Containing(anchor, Policy.Period, CountedAt(anchor, now), Policy.Zone), _retention);
 
     public CycleBox SharedCycleAt(Instant anchor, Instant now) => CycleAt(ref _sharedCycle, anchor, now);
 
@@ -109,7 +118,8 @@ internal sealed class CycleBox(Instant anchor, QuotaCycle cycle, Duration retent
 
     public QuotaCycle Cycle { get; } = cycle;
 
-    public Instant ExpiresAt { get; } = cycle.End + retention;
+    /// <summary>Gets when the cycle's counter may be deleted: the retention after its end, or the last instant NodaTime knows.</summary>
+    public Instant ExpiresAt { get; } = cycle.End < Instant.MaxValue - retention ? cycle.End + retention : Instant.MaxValue;
 
     /// <summary>
     /// Gets or sets the in-memory store's counter for this cycle, cached so a consume skips the store's lookup. Only

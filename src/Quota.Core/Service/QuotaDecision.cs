@@ -98,8 +98,9 @@ public readonly struct QuotaDecision
     }
 
     /// <summary>
-    /// Gets the usage this decision reports as a <see cref="QuotaUsage"/> (allocated on each read). It holds the meters
-    /// the consume involved; <see cref="IQuotaService.GetUsageAsync"/> reads every meter of the cycle.
+    /// Gets the usage this decision reports as a <see cref="QuotaUsage"/> (allocated on each read). Its meters are those
+    /// the consume involved that have been used in the cycle, its limits every limited meter of the subject;
+    /// <see cref="IQuotaService.GetUsageAsync"/> reads every meter of the cycle.
     /// </summary>
     public QuotaUsage Usage
     {

@@ -72,8 +72,9 @@ internal sealed partial class QuotaService
     }
 
     /// <summary>
-    /// The one place that decides what a failure of a store call is. The caller's own trouble — bad arguments, its own
-    /// cancellation, the application's provider functions — gives <see langword="null"/>: rethrow it as is. Anything
+    /// The one place that decides what a failure of a store call is. The caller's own trouble — bad arguments, amounts
+    /// that would take a meter past <see cref="long.MaxValue"/>, its own cancellation, the application's provider
+    /// functions — gives <see langword="null"/>: rethrow it as is. Anything
     /// else is the store's: a <see cref="QuotaStoreException"/>, which a consume meets with the policy's failure mode.
     /// A cancellation the caller did not ask for, once the call's deadline has passed, is the call running out of time.
     /// </summary>
@@ -81,7 +82,7 @@ internal sealed partial class QuotaService
         => ex switch
         {
             QuotaStoreException failure => failure,
-            ArgumentException or QuotaProviderException => null,
+            ArgumentException or OverflowException or QuotaProviderException => null,
             OperationCanceledException when cancellationToken.IsCancellationRequested => null,
             OperationCanceledException when expired => TimedOut(runtime, ex),
             _ => new QuotaStoreException($"The quota store failed for policy '{runtime.Name}': {ex.Message}", ex),

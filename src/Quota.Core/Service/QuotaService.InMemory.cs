@@ -26,7 +26,8 @@ internal sealed partial class QuotaService
 
     /// <summary>
     /// The same path for a caller's amounts (say <c>requests</c> and <c>tokens</c>). Kept apart from the default consume,
-    /// whose stack frame would grow with it. An add that would wrap a counter also takes the general path.
+    /// whose stack frame would grow with it. An add that would take a meter past <see cref="long.MaxValue"/> throws
+    /// <see cref="QuotaOverflowException"/> here, as it would on the general path.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryConsumeInMemory(PolicyRuntime runtime, string key, IReadOnlyDictionary<string, long> amounts, CancellationToken cancellationToken, out QuotaDecision decision)
@@ -34,7 +35,7 @@ internal sealed partial class QuotaService
         if (TryGetCachedCounter(runtime, key, cancellationToken, out var entry, out var box, out var counter, out var nowTicks))
         {
             var deltas = QuotaDeltas.Build(entry.Allowances, amounts);
-            if (TryAddAmounts(counter, deltas, out var result))
+            if (_memory!.TryAdd(counter, deltas, out var result))
             {
                 decision = Decide(runtime, entry.Key, box, nowTicks, deltas, result);
                 return true;
@@ -78,22 +79,5 @@ internal sealed partial class QuotaService
         box = null!;
         counter = null!;
         return false;
-    }
-
-    /// <summary>
-    /// Adds a caller's amounts through the cached counter. A meter the add would wrap (the in-memory store throws before
-    /// changing anything) goes to the general path, which answers it with the policy's failure mode.
-    /// </summary>
-    private bool TryAddAmounts(InMemoryQuotaStore.Counter counter, QuotaMeterDelta[] deltas, out QuotaStoreResult result)
-    {
-        try
-        {
-            return _memory!.TryAdd(counter, deltas, out result);
-        }
-        catch (OverflowException)
-        {
-            result = default;
-            return false;
-        }
     }
 }

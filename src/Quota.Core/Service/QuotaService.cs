@@ -87,6 +87,7 @@ internal sealed partial class QuotaService : IQuotaService
         var runtime = Runtime(policy);
         ValidateSubject(runtime, subject);
         ArgumentNullException.ThrowIfNull(amounts);
+        StoreArguments.ValidateIdempotencyId(idempotencyId);
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: true, cancellationToken).ConfigureAwait(false);
         var deltas = ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);

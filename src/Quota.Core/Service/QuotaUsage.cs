@@ -10,7 +10,7 @@ public sealed class QuotaUsage
     /// <param name="key">The subject key usage is counted under.</param>
     /// <param name="anchorDate">The instant the subject's cycles are counted from.</param>
     /// <param name="cycle">The current cycle.</param>
-    /// <param name="meters">Each meter's used amount.</param>
+    /// <param name="meters">Each meter's used amount; meters at zero are left out of <see cref="Meters"/>.</param>
     /// <param name="limits">Each limited meter's allowance.</param>
     public QuotaUsage(string policy, string key, Instant anchorDate, QuotaCycle cycle, IReadOnlyDictionary<string, long> meters, IReadOnlyDictionary<string, long> limits)
     {
@@ -20,10 +20,13 @@ public sealed class QuotaUsage
         Key = key;
         AnchorDate = anchorDate;
         Cycle = cycle;
-        var used = new Dictionary<string, long>(meters, StringComparer.Ordinal);
-        foreach (var meter in limits.Keys)
+        var used = new Dictionary<string, long>(meters.Count, StringComparer.Ordinal);
+        foreach (var (meter, amount) in meters)
         {
-            used.TryAdd(meter, 0);
+            if (amount != 0)
+            {
+                used[meter] = amount;
+            }
         }
 
         Meters = used;
@@ -31,7 +34,7 @@ public sealed class QuotaUsage
         var remaining = new Dictionary<string, long>(limits.Count, StringComparer.Ordinal);
         foreach (var (meter, limit) in limits)
         {
-            remaining[meter] = Math.Max(0, limit - used[meter]);
+            remaining[meter] = Math.Max(0, limit - used.GetValueOrDefault(meter));
         }
 
         Remaining = remaining;
@@ -52,12 +55,16 @@ public sealed class QuotaUsage
     /// <summary>Gets the current cycle.</summary>
     public QuotaCycle Cycle { get; }
 
-    /// <summary>Gets each meter's used amount in the current cycle; every limited meter is present, with 0 when unused.</summary>
+    /// <summary>
+    /// Gets each meter the subject has used in the current cycle, with the amount used. As in Zuplo's <c>getUsage</c>, a
+    /// meter not counted in this cycle (or whose use was all refunded) is left out; read <see cref="Limits"/> and
+    /// <see cref="Remaining"/> for every limited meter, and <c>Meters.GetValueOrDefault(meter)</c> for a meter's amount.
+    /// </summary>
     public IReadOnlyDictionary<string, long> Meters { get; }
 
-    /// <summary>Gets each limited meter's allowance per cycle.</summary>
+    /// <summary>Gets each limited meter's allowance per cycle, whether used or not.</summary>
     public IReadOnlyDictionary<string, long> Limits { get; }
 
-    /// <summary>Gets what is left of each limited meter's allowance, never negative.</summary>
+    /// <summary>Gets what is left of each limited meter's allowance (the whole allowance for a meter not used yet), never negative.</summary>
     public IReadOnlyDictionary<string, long> Remaining { get; }
 }

@@ -13,11 +13,17 @@ namespace Quota;
 /// <item><see cref="TryAddAsync"/> is all-or-nothing across its deltas, and exact under any number of concurrent callers
 /// in any number of processes sharing the store: the granted total never exceeds a limit and no granted amount is lost.</item>
 /// <item>A counter whose expiry has passed reads as empty and is eventually deleted; an add to it starts from zero.</item>
-/// <item><see cref="AddAsync"/> with an idempotency id applies once per counter, however often it is retried.</item>
+/// <item><see cref="AddAsync"/> with an idempotency id applies once per counter, however often it is retried; an empty id is refused (<see cref="StoreArguments.Validate(QuotaCounterKey, ReadOnlySpan{QuotaMeterDelta}, string)"/>).</item>
+/// <item>An add that would take a meter past <see cref="long.MaxValue"/> throws <see cref="QuotaOverflowException"/> and changes nothing (nor records its idempotency id).</item>
 /// <item><see cref="SubtractAsync"/> never takes a meter below zero.</item>
 /// <item><see cref="GetOrSetAnchorAsync"/> sets the anchor once: racing callers all receive the one that won.</item>
 /// </list>
-/// <para>Subject keys and meter names are data: a store must keep any string apart from any other, whatever characters it holds.</para>
+/// <para>
+/// Policies, subject keys, meter names and idempotency ids are data: a store must keep any string apart from any other,
+/// whatever characters it holds — lone UTF-16 surrogates, normalisation forms (NFC and NFD), case and whitespace
+/// included — and give back exactly the meter names it was given. A store that keeps them as bytes can use
+/// <see cref="LosslessUtf8"/>, which plain UTF-8 is not (it turns every lone surrogate into U+FFFD).
+/// </para>
 /// <para>
 /// Every method's <c>cancellationToken</c> is the call's one deadline as well as the caller's cancellation: through
 /// <c>IQuotaService</c> it is cancelled when the policy's <see cref="QuotaPolicyOptions.StoreTimeout"/> has passed. The

@@ -6,14 +6,13 @@ namespace Quota;
 public sealed partial class InMemoryQuotaStore
 {
     /// <summary>One counter's meters. Every member is used while holding the counter (<see cref="Enter"/>).</summary>
-    internal sealed class Counter
+    internal sealed class Counter(string policy)
     {
         private int _held;
         private string[] _meters = new string[2];
         private long[] _values = new long[2];
         private int _count;
         private HashSet<string>? _appliedIds;
-
 
         public Instant ExpiresAt { get; private set; } = Instant.MinValue;
 
@@ -83,7 +82,7 @@ public sealed partial class InMemoryQuotaStore
                     return new QuotaStoreResult(false, 0, new QuotaCounterValues(used));
                 }
 
-                _values[slot] = checked(used + deltas[0].Amount);
+                _values[slot] = Sum(used, deltas[0]);
                 return new QuotaStoreResult(true, -1, new QuotaCounterValues(_values[slot]));
             }
 
@@ -107,11 +106,10 @@ public sealed partial class InMemoryQuotaStore
                 }
             }
 
-            // checked: a counter that would wrap throws instead of silently turning negative, and before any meter
-            // changed, so the add stays all-or-nothing.
+            // Every sum before any meter changes: a meter that would pass long.MaxValue throws with the add not applied.
             for (var i = 0; i < deltas.Length; i++)
             {
-                values[i] = checked(_values[slots[i]] + deltas[i].Amount);
+                values[i] = Sum(_values[slots[i]], deltas[i]);
             }
 
             for (var i = 0; i < deltas.Length; i++)
@@ -131,8 +129,8 @@ public sealed partial class InMemoryQuotaStore
             {
                 slots[i] = Slot(deltas[i].Meter);
 
-                // checked, and before anything changes: a counter that would wrap throws with the add (and its id) not applied.
-                values[i] = applied ? checked(_values[slots[i]] + deltas[i].Amount) : _values[slots[i]];
+                // Before anything changes: a meter that would pass long.MaxValue throws with the add (and its id) not applied.
+                values[i] = applied ? Sum(_values[slots[i]], deltas[i]) : _values[slots[i]];
             }
 
             if (applied)
@@ -174,6 +172,10 @@ public sealed partial class InMemoryQuotaStore
 
             return meters;
         }
+
+        /// <summary>Returns <paramref name="used"/> plus the delta's amount, or throws when that would pass <see cref="long.MaxValue"/>.</summary>
+        private long Sum(long used, in QuotaMeterDelta delta)
+            => used <= long.MaxValue - delta.Amount ? used + delta.Amount : throw new QuotaOverflowException(policy, delta.Meter, delta.Amount);
 
         /// <summary>The scope of <see cref="Enter"/>: disposing it releases the counter.</summary>
         public readonly ref struct Held(Counter counter)

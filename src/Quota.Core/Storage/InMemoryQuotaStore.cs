@@ -179,12 +179,12 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         CancellationToken cancellationToken,
         out Counter written)
     {
-        StoreArguments.Validate(counter, deltas.Span);
+        StoreArguments.Validate(counter, deltas.Span, idempotencyId);
         cancellationToken.ThrowIfCancellationRequested();
         CountOperation();
         while (true)
         {
-            var entry = _counters.GetOrAdd(counter, static _ => new Counter());
+            var entry = _counters.GetOrAdd(counter, static key => new Counter(key.Policy));
             using (entry.Enter())
             {
                 // A counter the sweep or a reset removed after we found it: start over on a fresh one.

@@ -47,6 +47,28 @@ public static class StoreArguments
         }
     }
 
+    /// <summary>Checks a counter key, the deltas and the idempotency id of an unconditional add.</summary>
+    /// <param name="counter">The counter key.</param>
+    /// <param name="deltas">The deltas.</param>
+    /// <param name="idempotencyId">The idempotency id; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">A check failed; the message says what to pass instead.</exception>
+    public static void Validate(QuotaCounterKey counter, ReadOnlySpan<QuotaMeterDelta> deltas, string? idempotencyId)
+    {
+        Validate(counter, deltas);
+        ValidateIdempotencyId(idempotencyId);
+    }
+
+    /// <summary>Checks an idempotency id: <see langword="null"/> (none) or a non-empty string.</summary>
+    /// <param name="idempotencyId">The id.</param>
+    /// <exception cref="ArgumentException">The id is empty.</exception>
+    public static void ValidateIdempotencyId(string? idempotencyId)
+    {
+        if (idempotencyId is { Length: 0 })
+        {
+            throw new ArgumentException("The idempotency id is empty. Pass an id that names the batch or event (e.g. its GUID), or null to apply every call; an empty id would make every call that sends it count once.", nameof(idempotencyId));
+        }
+    }
+
     /// <summary>Checks a policy name and subject key.</summary>
     /// <param name="policy">The policy's name.</param>
     /// <param name="key">The subject key.</param>

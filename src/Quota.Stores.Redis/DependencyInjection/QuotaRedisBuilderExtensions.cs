@@ -46,7 +46,7 @@ public static class QuotaRedisBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         Register(builder).Bind(section);
-        return builder;
+        return builder.ClaimSection(section);
     }
 
     /// <summary>Keeps usage in Redis through a connection the application already has (and keeps open).</summary>

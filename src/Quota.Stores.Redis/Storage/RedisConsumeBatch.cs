@@ -80,7 +80,7 @@ internal static class RedisConsumeBatch
             args[at++] = first.Kinds;
             foreach (var delta in deltas)
             {
-                args[at++] = delta.Meter;
+                args[at++] = RedisText.Of(delta.Meter);
             }
 
             foreach (var delta in deltas)

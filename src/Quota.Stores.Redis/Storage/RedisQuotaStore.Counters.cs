@@ -1,5 +1,4 @@
 using System.Collections.ObjectModel;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using NodaTime;
 using StackExchange.Redis;
@@ -27,7 +26,7 @@ public sealed partial class RedisQuotaStore
     /// <inheritdoc />
     public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
     {
-        StoreArguments.Validate(counter, deltas.Span);
+        StoreArguments.Validate(counter, deltas.Span, idempotencyId);
         cancellationToken.ThrowIfCancellationRequested();
         var span = deltas.Span;
 
@@ -35,10 +34,10 @@ public sealed partial class RedisQuotaStore
         var args = new RedisValue[5 + (3 * span.Length)];
         ExpiryArguments(args, expiresAt);
         args[3] = idempotencyId is null ? "0" : "1";
-        args[4] = idempotencyId ?? string.Empty;
+        args[4] = RedisText.Of(idempotencyId ?? string.Empty);
         for (var i = 0; i < span.Length; i++)
         {
-            args[5 + (3 * i)] = span[i].Meter;
+            args[5 + (3 * i)] = RedisText.Of(span[i].Meter);
             args[6 + (3 * i)] = span[i].Amount;
             args[7 + (3 * i)] = long.MaxValue - span[i].Amount;
         }
@@ -58,7 +57,7 @@ public sealed partial class RedisQuotaStore
         args[0] = NowMilliseconds();
         for (var i = 0; i < span.Length; i++)
         {
-            args[1 + (2 * i)] = span[i].Meter;
+            args[1 + (2 * i)] = RedisText.Of(span[i].Meter);
             args[2 + (2 * i)] = -span[i].Amount;
         }
 
@@ -77,7 +76,7 @@ public sealed partial class RedisQuotaStore
         var live = false;
         foreach (var entry in entries)
         {
-            var field = (string?)entry.Name ?? string.Empty;
+            var field = RedisText.Read(entry.Name);
             if (field == ExpiryField)
             {
                 live = (long)entry.Value > now;
@@ -112,7 +111,7 @@ public sealed partial class RedisQuotaStore
         for (var i = 0; i < deltas.Length; i++)
         {
             var delta = deltas[i];
-            args[4 + (3 * i)] = delta.Meter;
+            args[4 + (3 * i)] = RedisText.Of(delta.Meter);
             args[5 + (3 * i)] = delta.Amount;
             args[6 + (3 * i)] = delta.Limit is { } limit ? limit - Math.Max(delta.Amount, 1) : long.MaxValue - delta.Amount;
         }
@@ -169,6 +168,5 @@ public sealed partial class RedisQuotaStore
         return new QuotaCounterValues(values);
     }
 
-    private static OverflowException Overflow(QuotaCounterKey counter, QuotaMeterDelta delta)
-        => new(string.Create(CultureInfo.InvariantCulture, $"Adding {delta.Amount} to meter '{delta.Meter}' of policy '{counter.Policy}' would pass {long.MaxValue}; nothing was added. Record such amounts in a coarser unit."));
+    private static QuotaOverflowException Overflow(QuotaCounterKey counter, QuotaMeterDelta delta) => new(counter.Policy, delta.Meter, delta.Amount);
 }

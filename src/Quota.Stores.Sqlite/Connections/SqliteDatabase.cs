@@ -29,7 +29,42 @@ internal sealed class SqliteDatabase
     /// Opens the write connection: refuses a read-only, foreign, damaged or newer file before writing anything to it,
     /// then switches the file to WAL and creates or upgrades the schema.
     /// </summary>
-    public SqliteSession OpenWriter() => Open(session =>
+    public SqliteSession OpenWriter()
+    {
+        CheckReadOnly();
+        return Open(OpenWriter);
+    }
+
+    /// <summary>
+    /// Looks at an existing file through a read-only connection first: a connection that may write checkpoints a WAL
+    /// database's pending <c>-wal</c> into the main file and deletes it when it closes, so even opening another
+    /// application's database for write and closing it again would change it.
+    /// </summary>
+    private void CheckReadOnly()
+    {
+        if (!System.IO.File.Exists(File.Path))
+        {
+            return;
+        }
+
+        var session = new SqliteSession(new SqliteConnection(File.CheckConnectionString), BusyTimeout);
+        try
+        {
+            session.Connection.Open();
+            session.ExecuteNonQuery(_busyTimeoutPragma);
+            SqliteSchema.Check(session, File);
+        }
+        catch (SqliteException ex) when (SqliteStoreErrors.OnOpen(File, ex) is { } clear)
+        {
+            throw clear;
+        }
+        finally
+        {
+            session.Dispose();
+        }
+    }
+
+    private void OpenWriter(SqliteSession session)
     {
         SqliteSchema.Check(session, File);
         var mode = Convert.ToString(session.ExecuteScalar("PRAGMA journal_mode = WAL"), CultureInfo.InvariantCulture) ?? string.Empty;
@@ -55,7 +90,7 @@ internal sealed class SqliteDatabase
                 SqliteQuotaLog.SchemaUpgraded(_logger, File.Path, from, SqliteSchema.CurrentVersion);
             }
         }
-    });
+    }
 
     /// <summary>Opens a read connection (<c>query_only</c>, so it can never write). Call after the writer has checked the file.</summary>
     public SqliteSession OpenReader() => Open(session => session.ExecuteNonQuery("PRAGMA query_only = ON"));

@@ -51,6 +51,27 @@ internal sealed class SqliteSession : IDisposable
         return command.ExecuteScalar();
     }
 
+    /// <summary>Runs a query that is not worth preparing and returns the numbers of its first row (one read transaction).</summary>
+    public long[] ReadInt64Row(string sql)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = _commandTimeoutSeconds;
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException($"'{sql}' returned no row.");
+        }
+
+        var row = new long[reader.FieldCount];
+        for (var i = 0; i < row.Length; i++)
+        {
+            row[i] = reader.GetInt64(i);
+        }
+
+        return row;
+    }
+
     /// <summary>Runs statements that are not worth preparing (set-up, schema steps).</summary>
     public void ExecuteNonQuery(string sql)
     {

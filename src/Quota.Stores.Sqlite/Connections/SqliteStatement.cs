@@ -22,9 +22,10 @@ internal sealed class SqliteStatement : IDisposable
         _command.Prepare();
     }
 
+    /// <summary>Binds a policy, subject key, meter name or idempotency id (see <see cref="SqliteText"/>).</summary>
     public SqliteStatement Bind(int index, string value)
     {
-        _parameters[index].Value = value;
+        _parameters[index].Value = SqliteText.ToValue(value);
         return this;
     }
 
@@ -42,9 +43,7 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Binds a counter key to the first three parameters (<c>$policy</c>, <c>$subject</c>, <c>$cycle</c>).</summary>
     public SqliteStatement BindCounter(in QuotaCounterKey counter)
     {
-        _parameters[0].Value = counter.Policy;
-        _parameters[1].Value = counter.Key;
-        return Bind(2, counter.CycleStart.ToUnixTimeTicks());
+        return Bind(0, counter.Policy).Bind(1, counter.Key).Bind(2, counter.CycleStart.ToUnixTimeTicks());
     }
 
     /// <summary>Runs the statement and returns the number of rows it changed.</summary>

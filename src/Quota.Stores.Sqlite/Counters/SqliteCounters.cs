@@ -125,7 +125,7 @@ internal static class SqliteCounters
         var meters = new Dictionary<string, long>(StringComparer.Ordinal);
         do
         {
-            meters[reader.GetString(0)] = reader.GetInt64(1);
+            meters[SqliteText.Read(reader, 0)] = reader.GetInt64(1);
         }
         while (reader.Read());
 

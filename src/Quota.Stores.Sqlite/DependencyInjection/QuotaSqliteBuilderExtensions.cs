@@ -44,7 +44,7 @@ public static class QuotaSqliteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         Register(builder).Bind(configuration);
-        return builder;
+        return builder.ClaimSection(configuration);
     }
 
     private static OptionsBuilder<SqliteQuotaStoreOptions> Register(QuotaBuilder builder)

@@ -5,10 +5,11 @@ namespace Quota.Stores.Sqlite;
 /// <summary>The database file a connection string names, and the connection string the store opens it with.</summary>
 internal sealed class SqliteDataFile
 {
-    private SqliteDataFile(string path, string connectionString, bool readOnlyMode)
+    private SqliteDataFile(string path, string connectionString, string checkConnectionString, bool readOnlyMode)
     {
         Path = path;
         ConnectionString = connectionString;
+        CheckConnectionString = checkConnectionString;
         ReadOnlyMode = readOnlyMode;
     }
 
@@ -17,6 +18,9 @@ internal sealed class SqliteDataFile
 
     /// <summary>Gets the connection string with the full path and Microsoft.Data.Sqlite's pooling off (the store pools its own connections).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>Gets the same connection string with <c>Mode=ReadOnly</c>: for looking at a file before anything may write to it.</summary>
+    public string CheckConnectionString { get; }
 
     /// <summary>Gets a value indicating whether the connection string asks for <c>Mode=ReadOnly</c>.</summary>
     public bool ReadOnlyMode { get; }
@@ -76,7 +80,9 @@ internal sealed class SqliteDataFile
         var readOnlyMode = builder.Mode == SqliteOpenMode.ReadOnly;
         builder.DataSource = path;
         builder.Pooling = false;
-        file = new SqliteDataFile(path, builder.ToString(), readOnlyMode);
+        var connection = builder.ToString();
+        builder.Mode = SqliteOpenMode.ReadOnly;
+        file = new SqliteDataFile(path, connection, builder.ToString(), readOnlyMode);
         error = null;
         return true;
     }

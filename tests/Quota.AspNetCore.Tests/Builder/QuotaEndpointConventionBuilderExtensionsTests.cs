@@ -10,8 +10,8 @@ public sealed class QuotaEndpointConventionBuilderExtensionsTests
 {
     private static Task<QuotaTestHost> HostAsync(string? global = null) => QuotaTestHost.StartAsync(
         quota => quota
-            .AddHttpPolicy("site", p => { p.Period = "monthly"; p.Allowances["requests"] = 100; })
-            .AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; })
+            .AddPolicy("site", p => { p.Period = "monthly"; p.Allowances["requests"] = 100; })
+            .AddPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; })
             .AddHttp(options => options.GlobalPolicy = global),
         endpoints =>
         {
@@ -86,7 +86,7 @@ public sealed class QuotaEndpointConventionBuilderExtensionsTests
     public async Task Endpoints_naming_unknown_policies_stop_start_up_with_a_message_naming_each()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => QuotaTestHost.StartAsync(
-            quota => quota.AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; }),
+            quota => quota.AddPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; }),
             endpoints =>
             {
                 endpoints.MapGet("/fine", () => "fine").RequireQuota("hello");

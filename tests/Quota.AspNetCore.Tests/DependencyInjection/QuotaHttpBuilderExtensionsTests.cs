@@ -10,7 +10,7 @@ using Quota.AspNetCore.Tests.Support;
 
 namespace Quota.AspNetCore.Tests.DependencyInjection;
 
-/// <summary>Policies from appsettings.json: Quota.Core binds its half, AddHttp binds the HTTP half of the same section.</summary>
+/// <summary>Policies from appsettings.json, in Zuplo's words: one section, read once, HTTP settings included once AddHttp() is added.</summary>
 public sealed class QuotaHttpBuilderExtensionsTests
 {
     private const string AppSettings = """
@@ -18,13 +18,13 @@ public sealed class QuotaHttpBuilderExtensionsTests
           "Quota": {
             "GlobalPolicy": "site",
             "Policies": {
-              "site": { "Period": "daily", "Allowances": { "requests": 1000 }, "QuotaAnchorMode": "Calendar" },
+              "site": { "period": "daily", "allowances": { "requests": 1000 }, "quotaAnchorMode": "calendar" },
               "hello": {
-                "Period": "monthly",
-                "Allowances": { "requests": 2 },
-                "QuotaBy": "User",
-                "QuotaAnchorMode": "FirstApiCall",
-                "QuotaOnStatusCodes": "200-299, 304",
+                "period": "monthly",
+                "allowances": { "requests": 2 },
+                "quotaBy": "user",
+                "quotaAnchorMode": "first-api-call",
+                "quotaOnStatusCodes": "200-299, 304",
                 "TimeZone": "Europe/Berlin",
                 "Enforcement": "Enforce",
                 "FailureMode": "FailOpen",
@@ -46,7 +46,7 @@ public sealed class QuotaHttpBuilderExtensionsTests
                     services.AddRouting();
                     services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
                     var section = context.Configuration.GetSection("Quota");
-                    var quota = services.AddQuota(section).AddHttp(section);
+                    var quota = services.AddQuota(section).AddHttp();
                     more?.Invoke(quota);
                 })
                 .Configure(app =>
@@ -73,7 +73,7 @@ public sealed class QuotaHttpBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task Every_Zuplo_setting_binds_from_one_section_and_reaches_the_policy()
+    public async Task Every_Zuplo_setting_is_read_from_one_section_and_reaches_the_policy()
     {
         using var host = await StartAsync(AppSettings);
         var quota = host.Services.GetRequiredService<IQuotaService>();
@@ -94,12 +94,12 @@ public sealed class QuotaHttpBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task Code_hooks_join_a_policy_from_configuration()
+    public async Task Code_joins_a_policy_from_configuration_on_the_same_options()
     {
-        using var host = await StartAsync(AppSettings, quota => quota.ConfigureHttpPolicy("hello", http =>
+        using var host = await StartAsync(AppSettings, quota => quota.AddPolicy("hello", p =>
         {
-            http.QuotaBy = QuotaBy.Function;
-            http.GetQuotaDetail = _ => ValueTask.FromResult<QuotaSubjectDetail?>(new QuotaSubjectDetail("team-1", new Dictionary<string, long> { ["requests"] = 1 }));
+            p.Http().QuotaBy = QuotaBy.Function;
+            p.Http().SubjectFromRequest = _ => ValueTask.FromResult<QuotaSubject?>(new QuotaSubject("team-1", new Dictionary<string, long> { ["requests"] = 1 }));
         }));
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, "/hello")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await GetAsync(host, "/hello")).StatusCode);
@@ -107,29 +107,20 @@ public sealed class QuotaHttpBuilderExtensionsTests
     }
 
     [Fact]
-    public async Task A_malformed_range_in_configuration_stops_start_up_naming_it()
+    public async Task A_list_of_status_codes_counts_a_304_as_Zuplo_documents()
     {
-        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync(AppSettings.Replace("200-299, 304", "200-299, 30x", StringComparison.Ordinal)));
-        Assert.Contains("Quota policy 'hello': QuotaOnStatusCodes '200-299, 30x' has '30x'", error.Message, StringComparison.Ordinal);
+        using var host = await StartAsync(AppSettings.Replace("\"200-299, 304\"", "[200, \"201-299\", 304]", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotModified, (await GetAsync(host, "/cached")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(host, "/hello")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await GetAsync(host, "/hello")).StatusCode);
     }
 
     [Fact]
-    public async Task A_GetAnchorDate_policy_explains_itself_when_asked_outside_a_request()
+    public async Task A_malformed_range_in_configuration_stops_start_up_naming_its_path_and_value()
     {
-        using var host = await StartAsync(AppSettings, quota => quota.AddHttpPolicy(
-            "plan",
-            p => { p.Period = "monthly"; p.Allowances["requests"] = 1; },
-            http =>
-            {
-                http.QuotaAnchorMode = QuotaAnchorMode.Function;
-                http.GetAnchorDate = _ => ValueTask.FromResult(Instant.FromUtc(2025, 1, 1, 0, 0));
-            }));
-        var quota = host.Services.GetRequiredService<IQuotaService>();
-        Assert.Equal(QuotaAnchorMode.Function, quota.GetPolicy("plan").AnchorMode);
-
-        var error = await Assert.ThrowsAsync<QuotaProviderException>(async () => await quota.TryConsumeAsync("plan", "alice"));
-        Assert.Contains("takes each caller's anchor from the HTTP request (GetAnchorDate)", error.Message, StringComparison.Ordinal);
-        var decision = await quota.TryConsumeAsync("plan", new QuotaSubject("alice", anchor: Instant.FromUtc(2025, 1, 1, 0, 0)), amounts: null);
-        Assert.True(decision.IsAllowed);
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => StartAsync(AppSettings.Replace("200-299, 304", "200-299, 30x", StringComparison.Ordinal)));
+        Assert.Equal(
+            "Quota:Policies:hello:quotaOnStatusCodes is '200-299, 30x', in which '30x' is not a status code or range. Write single codes and ranges between 100 and 599, e.g. '200-299, 304'.",
+            Assert.Single(error.Failures));
     }
 }

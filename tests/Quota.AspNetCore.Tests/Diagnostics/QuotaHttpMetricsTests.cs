@@ -37,8 +37,8 @@ public sealed class QuotaHttpMetricsTests
 
         await using var host = await QuotaTestHost.StartAsync(
             quota => quota
-                .AddHttpPolicy("metrics-hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; })
-                .AddHttpPolicy("metrics-trial", p => { p.Period = "monthly"; p.Allowances["requests"] = 0; p.Enforcement = QuotaEnforcement.Shadow; }),
+                .AddPolicy("metrics-hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; })
+                .AddPolicy("metrics-trial", p => { p.Period = "monthly"; p.Allowances["requests"] = 0; p.Enforcement = QuotaEnforcement.Shadow; }),
             endpoints => endpoints.MapGet("/hello", () => "hello").RequireQuota("metrics-trial", "metrics-hello"));
         await host.GetAsync("/hello");
         await host.GetAsync("/hello");

@@ -10,11 +10,11 @@ public sealed class RateLimitHeadersTests
 {
     private static Task<QuotaTestHost> HostAsync() => QuotaTestHost.StartAsync(
         quota => quota
-            .AddHttpPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 3; })
-            .AddHttpPolicy("daily", p => { p.Period = "daily"; p.AnchorMode = QuotaAnchorMode.Calendar; p.Allowances["requests"] = 100; })
-            .AddHttpPolicy("tokens", p => { p.Period = "monthly"; p.Allowances["tokens"] = 1000; })
-            .AddHttpPolicy("combo", p => { p.Period = "monthly"; p.Allowances["requests"] = 10; p.Allowances["tokens"] = 500; })
-            .AddHttpPolicy("shadow", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; p.Enforcement = QuotaEnforcement.Shadow; }),
+            .AddPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 3; })
+            .AddPolicy("daily", p => { p.Period = "daily"; p.AnchorMode = QuotaAnchorMode.Calendar; p.Allowances["requests"] = 100; })
+            .AddPolicy("tokens", p => { p.Period = "monthly"; p.Allowances["tokens"] = 1000; })
+            .AddPolicy("combo", p => { p.Period = "monthly"; p.Allowances["requests"] = 10; p.Allowances["tokens"] = 500; })
+            .AddPolicy("shadow", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; p.Enforcement = QuotaEnforcement.Shadow; }),
         endpoints =>
         {
             endpoints.MapGet("/one", () => "ok").RequireQuota("monthly");

@@ -13,8 +13,8 @@ public sealed class RateLimitHeadersTimingTests
 {
     private static Task<QuotaTestHost> HostAsync() => QuotaTestHost.StartAsync(
         quota => quota
-            .AddHttpPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 3; })
-            .AddHttpPolicy("tokens", p => { p.Period = "monthly"; p.Allowances["tokens"] = 1000; }),
+            .AddPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 3; })
+            .AddPolicy("tokens", p => { p.Period = "monthly"; p.Allowances["tokens"] = 1000; }),
         endpoints =>
         {
             endpoints.MapGet("/bad-request", async (HttpContext context) =>
@@ -47,7 +47,7 @@ public sealed class RateLimitHeadersTimingTests
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("\"monthly\";q=3;w=2678400", response.Header("RateLimit-Policy"));
             Assert.Equal("\"monthly\";r=2;t=2678400", response.Header("RateLimit"));
-            Assert.Equal(0, (await host.Quota.GetUsageAsync("monthly", "alice")).Meters["requests"]);
+            Assert.Equal(0, (await host.Quota.GetUsageAsync("monthly", "alice")).Meters.GetValueOrDefault("requests"));
         }
     }
 
@@ -61,7 +61,7 @@ public sealed class RateLimitHeadersTimingTests
         Assert.Equal("handled", await response.Content.ReadAsStringAsync());
         Assert.Equal("\"monthly\";q=3;w=2678400", response.Header("RateLimit-Policy"));
         Assert.Equal("\"monthly\";r=3;t=2678400", response.Header("RateLimit"));
-        Assert.Equal(0, (await host.Quota.GetUsageAsync("monthly", "alice")).Meters["requests"]);
+        Assert.Equal(0, (await host.Quota.GetUsageAsync("monthly", "alice")).Meters.GetValueOrDefault("requests"));
     }
 
     [Fact]

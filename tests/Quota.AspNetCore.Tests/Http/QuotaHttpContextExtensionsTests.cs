@@ -10,8 +10,8 @@ public sealed class QuotaHttpContextExtensionsTests
 {
     private static Task<QuotaTestHost> HostAsync() => QuotaTestHost.StartAsync(
         quota => quota
-            .AddHttpPolicy("daily", p => { p.Period = "daily"; p.Allowances["requests"] = 100; })
-            .AddHttpPolicy("tokens", p => { p.Period = "monthly"; p.Allowances["tokens"] = 1000; }),
+            .AddPolicy("daily", p => { p.Period = "daily"; p.Allowances["requests"] = 100; })
+            .AddPolicy("tokens", p => { p.Period = "monthly"; p.Allowances["tokens"] = 1000; }),
         endpoints =>
         {
             endpoints.MapPost("/completions", async (HttpContext context) =>
@@ -21,7 +21,14 @@ public sealed class QuotaHttpContextExtensionsTests
                 context.SetQuotaMeters(new Dictionary<string, long> { ["tokens"] = prompt.Length });
                 context.SetQuotaMeters("tokens", 100);
                 var usage = context.GetQuotaUsage("tokens")!;
-                return Results.Ok(new { anchor = usage.AnchorDate.ToString(), reset = usage.NextResetDate.ToString(), requests = usage.Meters["requests"], tokens = usage.Meters["tokens"] });
+                return Results.Ok(new
+                {
+                    anchor = usage.AnchorDate.ToString(),
+                    reset = usage.NextResetDate.ToString(),
+                    meters = usage.Meters,
+                    limits = usage.Limits,
+                    remaining = usage.Remaining,
+                });
             }).RequireQuota("daily", "tokens");
             endpoints.MapPost("/rejected", (HttpContext context) =>
             {
@@ -32,7 +39,7 @@ public sealed class QuotaHttpContextExtensionsTests
             {
                 var tokens = await context.GetQuotaUsageAsync("tokens");
                 var daily = await context.GetQuotaUsageAsync("daily");
-                return Results.Ok(new { tokens = tokens!.Meters["tokens"], requests = daily!.Meters["requests"], inline = context.GetQuotaUsage("tokens") is null });
+                return Results.Ok(new { tokens = tokens!.Meters.GetValueOrDefault("tokens"), requests = daily!.Meters.GetValueOrDefault("requests"), inline = context.GetQuotaUsage("tokens") is null });
             });
             endpoints.MapGet("/free", (HttpContext context) =>
             {
@@ -52,8 +59,9 @@ public sealed class QuotaHttpContextExtensionsTests
         // GetQuotaUsage is the usage as the consume left it: the request is counted, the meters are recorded on the way out.
         Assert.Equal("2026-01-01T00:00:00Z", body.GetProperty("anchor").GetString());
         Assert.Equal("2026-02-01T00:00:00Z", body.GetProperty("reset").GetString());
-        Assert.Equal(1, body.GetProperty("requests").GetInt64());
-        Assert.Equal(0, body.GetProperty("tokens").GetInt64());
+        Assert.Equal("{\"requests\":1}", body.GetProperty("meters").GetRawText());
+        Assert.Equal("{\"tokens\":1000}", body.GetProperty("limits").GetRawText());
+        Assert.Equal("{\"tokens\":1000}", body.GetProperty("remaining").GetRawText());
         Assert.Equal(500, (await host.Quota.GetUsageAsync("tokens", "alice")).Meters["tokens"]);
 
         // 500 + 600 overshoots the allowance by this one request's amount; the next request is refused on tokens.
@@ -73,9 +81,10 @@ public sealed class QuotaHttpContextExtensionsTests
         await using var host = await HostAsync();
         Assert.Equal(HttpStatusCode.BadRequest, (await host.SendAsync(HttpMethod.Post, "/rejected")).StatusCode);
 
+        // Nothing was counted: no meter is reported as used, and the limited one keeps its whole allowance.
         var usage = await host.Quota.GetUsageAsync("tokens", "alice");
-        Assert.Equal(0, usage.Meters["tokens"]);
-        Assert.Equal(0, usage.Meters.GetValueOrDefault("requests"));
+        Assert.Empty(usage.Meters);
+        Assert.Equal(1000, usage.Remaining["tokens"]);
     }
 
     [Fact]
@@ -96,7 +105,7 @@ public sealed class QuotaHttpContextExtensionsTests
     {
         await using var host = await HostAsync();
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/free")).StatusCode);
-        Assert.Equal(0, (await host.Quota.GetUsageAsync("tokens", "alice")).Meters["tokens"]);
+        Assert.False((await host.Quota.GetUsageAsync("tokens", "alice")).Meters.ContainsKey("tokens"));
     }
 
     [Fact]

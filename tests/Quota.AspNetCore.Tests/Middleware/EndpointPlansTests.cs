@@ -17,8 +17,10 @@ public sealed class EndpointPlansTests
             quota.AddPolicy(name, p => { p.Period = "monthly"; p.Allowances["requests"] = 10; });
         }
 
-        var service = services.BuildServiceProvider().GetRequiredService<IQuotaService>();
-        return new EndpointPlans(HttpPolicies.Create(service, new QuotaHttpOptions { GlobalPolicy = global }));
+        var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<QuotaOptions>>().Value;
+        options.Http().GlobalPolicy = global;
+        return new EndpointPlans(HttpPolicies.Create(provider.GetRequiredService<IQuotaService>(), options));
     }
 
     /// <summary>Endpoint <paramref name="index"/> requires the policies whose bits are set in it (none: free).</summary>

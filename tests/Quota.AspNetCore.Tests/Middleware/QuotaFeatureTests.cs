@@ -16,7 +16,7 @@ public sealed class QuotaFeatureTests
         }
 
         var service = services.BuildServiceProvider().GetRequiredService<IQuotaService>();
-        return names.Select(name => new HttpPolicy(service.GetPolicy(name), http: null)).ToArray();
+        return names.Select(name => new HttpPolicy(service.GetPolicy(name), new QuotaHttpPolicyOptions())).ToArray();
     }
 
     [Fact]

@@ -10,8 +10,8 @@ public sealed class QuotaMiddlewareAsyncTests
 {
     private static Task<QuotaTestHost> HostAsync() => QuotaTestHost.StartAsync(
         quota => quota
-            .AddHttpPolicy("daily", p => { p.Period = "daily"; p.Allowances["requests"] = 100; })
-            .AddHttpPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 3; p.Allowances["tokens"] = 1000; })
+            .AddPolicy("daily", p => { p.Period = "daily"; p.Allowances["requests"] = 100; })
+            .AddPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 3; p.Allowances["tokens"] = 1000; })
             .UseStore(sp => new YieldingStore(sp.GetRequiredService<IClock>())),
         endpoints =>
         {

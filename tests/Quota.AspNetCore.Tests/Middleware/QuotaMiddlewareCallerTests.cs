@@ -5,14 +5,14 @@ using Quota.AspNetCore.Tests.Support;
 
 namespace Quota.AspNetCore.Tests.Middleware;
 
-/// <summary>Who is counted: the authenticated user, or the application's GetQuotaDetail; never an anonymous bucket.</summary>
+/// <summary>Who is counted: the authenticated user, or the application's SubjectFromRequest; never an anonymous bucket.</summary>
 public sealed class QuotaMiddlewareCallerTests
 {
     [Fact]
     public async Task Anonymous_callers_get_401_through_the_apps_challenge_and_nothing_is_counted()
     {
         await using var host = await QuotaTestHost.StartAsync(
-            quota => quota.AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 10; }),
+            quota => quota.AddPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 10; }),
             endpoints => endpoints.MapGet("/hello", () => "hello").RequireQuota("hello"));
         var response = await host.GetAsync("/hello", user: null);
 
@@ -26,7 +26,7 @@ public sealed class QuotaMiddlewareCallerTests
     public async Task Anonymous_callers_get_401_when_the_app_has_no_authentication_at_all()
     {
         await using var host = await QuotaTestHost.StartAsync(
-            quota => quota.AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 10; }),
+            quota => quota.AddPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 10; }),
             endpoints => endpoints.MapGet("/hello", () => "hello").RequireQuota("hello"),
             authentication: false);
         var response = await host.GetAsync("/hello", user: "alice");
@@ -50,22 +50,21 @@ public sealed class QuotaMiddlewareCallerTests
     }
 
     [Fact]
-    public async Task GetQuotaDetail_names_the_key_and_the_allowances_and_null_is_401()
+    public async Task SubjectFromRequest_names_the_key_and_the_allowances_and_null_is_401()
     {
         await using var host = await QuotaTestHost.StartAsync(
-            quota => quota.AddHttpPolicy(
-                "org",
-                p => { p.Period = "monthly"; p.Allowances["requests"] = 100; },
-                http =>
+            quota => quota.AddPolicy("org", p =>
+            {
+                p.Period = "monthly";
+                p.Allowances["requests"] = 100;
+                p.Http().QuotaBy = QuotaBy.Function;
+                p.Http().SubjectFromRequest = context => ValueTask.FromResult(context.Request.Headers["X-Org"].ToString() switch
                 {
-                    http.QuotaBy = QuotaBy.Function;
-                    http.GetQuotaDetail = context => ValueTask.FromResult(context.Request.Headers["X-Org"].ToString() switch
-                    {
-                        "" => null,
-                        "small" => new QuotaSubjectDetail("org-small", new Dictionary<string, long> { ["requests"] = 1 }),
-                        var org => new QuotaSubjectDetail("org-" + org),
-                    });
-                }),
+                    "" => null,
+                    "small" => new QuotaSubject("org-small", new Dictionary<string, long> { ["requests"] = 1 }),
+                    var org => (QuotaSubject?)new QuotaSubject("org-" + org),
+                });
+            }),
             endpoints => endpoints.MapGet("/hello", () => "hello").RequireQuota("org"));
 
         async Task<HttpResponseMessage> Send(string? org)
@@ -90,18 +89,17 @@ public sealed class QuotaMiddlewareCallerTests
     }
 
     [Fact]
-    public async Task GetAnchorDate_sets_where_the_callers_cycles_count_from()
+    public async Task An_anchor_from_SubjectFromRequest_sets_where_the_callers_cycles_count_from()
     {
         var subscribed = Instant.FromUtc(2025, 12, 15, 9, 30);
         await using var host = await QuotaTestHost.StartAsync(
-            quota => quota.AddHttpPolicy(
-                "plan",
-                p => { p.Period = "monthly"; p.Allowances["requests"] = 5; },
-                http =>
-                {
-                    http.QuotaAnchorMode = QuotaAnchorMode.Function;
-                    http.GetAnchorDate = _ => ValueTask.FromResult(subscribed);
-                }),
+            quota => quota.AddPolicy("plan", p =>
+            {
+                p.Period = "monthly";
+                p.Allowances["requests"] = 5;
+                p.Http().QuotaBy = QuotaBy.Function;
+                p.Http().SubjectFromRequest = context => ValueTask.FromResult<QuotaSubject?>(new QuotaSubject(QuotaSubjects.UserKey(context.User)!, anchor: subscribed));
+            }),
             endpoints => endpoints.MapGet("/plan", (HttpContext context) =>
             {
                 var usage = context.GetQuotaUsage("plan")!;
@@ -110,8 +108,24 @@ public sealed class QuotaMiddlewareCallerTests
         var response = await host.GetAsync("/plan");
 
         // 2026-01-01T00:00Z to 2026-01-15T09:30Z: 14 days 9.5 hours.
-
         Assert.Equal("2025-12-15T09:30:00Z 2026-01-15T09:30:00Z 1", await response.Content.ReadAsStringAsync());
         Assert.Equal("\"plan\";r=4;t=1243800", response.Header("RateLimit"));
+    }
+
+    [Fact]
+    public async Task The_policys_AnchorProvider_sets_the_anchor_of_callers_counted_by_user()
+    {
+        var subscribed = Instant.FromUtc(2025, 12, 15, 9, 30);
+        await using var host = await QuotaTestHost.StartAsync(
+            quota => quota.AddPolicy("plan", p =>
+            {
+                p.Period = "monthly";
+                p.Allowances["requests"] = 5;
+                p.AnchorMode = QuotaAnchorMode.Function;
+                p.AnchorProvider = (key, _) => ValueTask.FromResult(key == "alice" ? subscribed : Instant.FromUtc(2025, 1, 1, 0, 0));
+            }),
+            endpoints => endpoints.MapGet("/plan", () => "plan").RequireQuota("plan"));
+
+        Assert.Equal("\"plan\";r=4;t=1243800", (await host.GetAsync("/plan")).Header("RateLimit"));
     }
 }

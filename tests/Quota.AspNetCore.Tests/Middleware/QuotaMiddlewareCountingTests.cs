@@ -9,7 +9,12 @@ public sealed class QuotaMiddlewareCountingTests
 {
     private static Task<QuotaTestHost> HostAsync(long allowance, Action<QuotaHttpPolicyOptions>? http = null, FakeClock? clock = null)
         => QuotaTestHost.StartAsync(
-            quota => quota.AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = allowance; }, http),
+            quota => quota.AddPolicy("hello", p =>
+            {
+                p.Period = "monthly";
+                p.Allowances["requests"] = allowance;
+                http?.Invoke(p.Http());
+            }),
             endpoints =>
             {
                 endpoints.MapGet("/hello", () => "hello").RequireQuota("hello");
@@ -59,7 +64,7 @@ public sealed class QuotaMiddlewareCountingTests
             Assert.Equal(expected, (await host.GetAsync(path)).StatusCode);
         }
 
-        Assert.Equal(0, (await host.Quota.GetUsageAsync("hello", "alice")).Meters["requests"]);
+        Assert.Equal(0, (await host.Quota.GetUsageAsync("hello", "alice")).Meters.GetValueOrDefault("requests"));
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/hello")).StatusCode);
     }
 
@@ -71,7 +76,7 @@ public sealed class QuotaMiddlewareCountingTests
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("yes", response.Header("X-Rethrown"));
-        Assert.Equal(0, (await host.Quota.GetUsageAsync("hello", "alice")).Meters["requests"]);
+        Assert.Equal(0, (await host.Quota.GetUsageAsync("hello", "alice")).Meters.GetValueOrDefault("requests"));
     }
 
     [Fact]

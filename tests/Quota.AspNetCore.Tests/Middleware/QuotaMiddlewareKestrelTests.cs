@@ -11,7 +11,7 @@ public sealed class QuotaMiddlewareKestrelTests
     public async Task Counts_advertises_and_refuses_over_a_real_socket()
     {
         await using var host = await QuotaTestHost.StartAsync(
-            quota => quota.AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 2; }),
+            quota => quota.AddPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 2; }),
             endpoints => endpoints.MapGet("/hello", () => "hello").RequireQuota("hello"),
             kestrel: true);
         Assert.StartsWith("http://127.0.0.1:", host.Client.BaseAddress!.ToString(), StringComparison.Ordinal);

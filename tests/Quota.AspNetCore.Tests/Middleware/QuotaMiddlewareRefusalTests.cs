@@ -11,7 +11,7 @@ public sealed class QuotaMiddlewareRefusalTests
     public async Task Retry_after_is_the_whole_seconds_until_the_next_reset_and_the_body_names_policy_meter_limit_and_reset()
     {
         await using var host = await QuotaTestHost.StartAsync(
-            quota => quota.AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 2; }),
+            quota => quota.AddPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 2; }),
             endpoints => endpoints.MapGet("/hello", () => "hello").RequireQuota("hello"));
         await host.GetAsync("/hello");
         await host.GetAsync("/hello");
@@ -41,8 +41,8 @@ public sealed class QuotaMiddlewareRefusalTests
     {
         await using var host = await QuotaTestHost.StartAsync(
             quota => quota
-                .AddHttpPolicy("daily", p => { p.Period = "daily"; p.Allowances["requests"] = 100; })
-                .AddHttpPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 2; }),
+                .AddPolicy("daily", p => { p.Period = "daily"; p.Allowances["requests"] = 100; })
+                .AddPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 2; }),
             endpoints => endpoints.MapGet("/completions", () => "ok").RequireQuota("daily", "monthly"));
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/completions")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/completions")).StatusCode);
@@ -64,8 +64,8 @@ public sealed class QuotaMiddlewareRefusalTests
     {
         await using var host = await QuotaTestHost.StartAsync(
             quota => quota
-                .AddHttpPolicy("daily", p => { p.Period = "daily"; p.Allowances["requests"] = 1; })
-                .AddHttpPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; }),
+                .AddPolicy("daily", p => { p.Period = "daily"; p.Allowances["requests"] = 1; })
+                .AddPolicy("monthly", p => { p.Period = "monthly"; p.Allowances["requests"] = 1; }),
             endpoints => endpoints.MapGet("/completions", () => "ok").RequireQuota("daily", "monthly"));
         await host.GetAsync("/completions");
         var refused = await host.GetAsync("/completions");
@@ -82,7 +82,7 @@ public sealed class QuotaMiddlewareRefusalTests
     {
         await using var host = await QuotaTestHost.StartAsync(
             quota => quota
-                .AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 0; })
+                .AddPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 0; })
                 .AddHttp(options => options.OnRejected = rejected =>
                 {
                     rejected.HttpContext.Response.Headers["X-Quota-Policies"] = string.Join(",", rejected.Policies);
@@ -102,7 +102,7 @@ public sealed class QuotaMiddlewareRefusalTests
     {
         await using var host = await QuotaTestHost.StartAsync(
             quota => quota
-                .AddHttpPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 0; })
+                .AddPolicy("hello", p => { p.Period = "monthly"; p.Allowances["requests"] = 0; })
                 .AddHttp(options => options.OnRejected = async rejected =>
                 {
                     rejected.HttpContext.Response.StatusCode = 402;

@@ -7,7 +7,7 @@ namespace Quota.AspNetCore.Tests.Middleware;
 public sealed class QuotaMiddlewareShadowTests
 {
     private static Task<QuotaTestHost> HostAsync() => QuotaTestHost.StartAsync(
-        quota => quota.AddHttpPolicy("trial", p => { p.Period = "monthly"; p.Allowances["requests"] = 2; p.Enforcement = QuotaEnforcement.Shadow; }),
+        quota => quota.AddPolicy("trial", p => { p.Period = "monthly"; p.Allowances["requests"] = 2; p.Enforcement = QuotaEnforcement.Shadow; }),
         endpoints => endpoints.MapGet("/hello", () => "hello").RequireQuota("trial"));
 
     [Fact]

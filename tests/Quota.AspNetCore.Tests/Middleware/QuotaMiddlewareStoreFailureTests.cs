@@ -9,7 +9,7 @@ public sealed class QuotaMiddlewareStoreFailureTests
 {
     private static Task<QuotaTestHost> HostAsync(FaultyStore store, QuotaFailureMode mode) => QuotaTestHost.StartAsync(
         quota => quota
-            .AddHttpPolicy("hello", p =>
+            .AddPolicy("hello", p =>
             {
                 p.Period = "monthly";
                 p.Allowances["requests"] = 10;

@@ -35,8 +35,8 @@ public sealed class StatusCodeRangesTests
     [InlineData("+200", "'+200'")]
     [InlineData("2 00", "'2 00'")]
     [InlineData("299-200", "ends before it starts")]
-    [InlineData("", "is empty")]
-    [InlineData("  ", "is empty")]
+    [InlineData("", "lists no status code")]
+    [InlineData("  ", "lists no status code")]
     public void Malformed_text_is_refused_naming_the_bad_part(string text, string expected)
     {
         Assert.False(StatusCodeRanges.TryParse(text, out _, out var error));

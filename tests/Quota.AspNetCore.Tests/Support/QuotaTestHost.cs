@@ -73,7 +73,7 @@ public sealed class QuotaTestHost : IAsyncDisposable
 
                     if (quota is not null)
                     {
-                        quota(s.AddQuota());
+                        quota(s.AddQuota().AddHttp());
                     }
 
                     services?.Invoke(s);

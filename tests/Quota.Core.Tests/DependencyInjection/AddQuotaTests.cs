@@ -21,7 +21,7 @@ public sealed class AddQuotaTests
                   "api": {
                     "Period": "monthly",
                     "Allowances": { "requests": 10000, "tokens": 500000 },
-                    "AnchorMode": "FirstApiCall",
+                    "AnchorMode": "first-api-call",
                     "TimeZone": "Europe/Berlin",
                     "Enforcement": "Shadow",
                     "FailureMode": "FailOpen",
@@ -97,6 +97,20 @@ public sealed class AddQuotaTests
     }
 
     [Fact]
+    public void An_anchor_function_under_another_anchor_mode_is_refused_rather_than_ignored()
+    {
+        var configuration = Json("""{ "Policies": { "sub": { "Period": "monthly", "AnchorMode": "Calendar" } } }""");
+        var services = new ServiceCollection();
+        services.AddQuota(configuration)
+            .AddPolicy("sub", p => p.AnchorProvider = (_, _) => ValueTask.FromResult(Instant.FromUtc(2024, 1, 1, 0, 0)));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IQuotaService>());
+
+        Assert.Equal("Policies:sub:AnchorMode is 'Calendar', so the AnchorProvider set in code would never be called. Write Function to count cycles from it, or remove it.", Assert.Single(error.Failures));
+    }
+
+    [Fact]
     public async Task A_bad_policy_stops_the_host_at_start_up_listing_every_problem()
     {
         var builder = Host.CreateApplicationBuilder();
@@ -116,11 +130,11 @@ public sealed class AddQuotaTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         var message = string.Join("\n", error.Failures);
-        Assert.Contains("Quota policy 'api': Period: 'fortnightly' is not a quota period. Write 'hourly', 'daily', 'weekly', 'monthly', 'yearly'", message);
-        Assert.Contains("Quota policy 'api': Allowances:requests is -5. Write zero or more", message);
-        Assert.Contains("Quota policy 'api': TimeZone 'Mars/Olympus' is not an IANA time zone id", message);
-        Assert.Contains("Quota policy 'sub': AnchorMode is 'Function' but no AnchorProvider is set", message);
-        Assert.Contains("Quota policy 'sub': StoreTimeout", message);
+        Assert.Contains("Quota:Policies:api:Period: 'fortnightly' is not a quota period. Write 'hourly', 'daily', 'weekly', 'monthly', 'yearly'", message);
+        Assert.Contains("Quota:Policies:api:Allowances:requests is -5, which is negative. Write zero or more", message);
+        Assert.Contains("Quota:Policies:api:TimeZone is 'Mars/Olympus', which is not an IANA time zone id", message);
+        Assert.Contains("Quota:Policies:sub:AnchorMode is 'Function' but no AnchorProvider is set", message);
+        Assert.Contains("Quota:Policies:sub:StoreTimeout is '00:00:00', which is out of range", message);
         Assert.Equal(5, error.Failures.Count());
     }
 
@@ -133,7 +147,7 @@ public sealed class AddQuotaTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IQuotaService>());
 
-        Assert.Contains("Quota policy 'api': Period: 'P0D' is not a positive period", error.Message);
+        Assert.Contains("Quota:Policies:api:Period: 'P0D' is not a positive period", error.Message);
     }
 
     [Theory]
@@ -147,7 +161,7 @@ public sealed class AddQuotaTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IQuotaService>());
 
-        Assert.Contains("Quota:ClockReadInterval is", error.Message);
+        Assert.Contains("Quota:ClockReadInterval is '", error.Message);
         Assert.Contains("Write a time from '00:00:00' (read the clock on every call) to '00:01:00'", error.Message);
     }
 
@@ -160,7 +174,7 @@ public sealed class AddQuotaTests
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IQuotaService>());
 
-        Assert.Contains("Quota policy 'api': Period: A quota period is required", error.Message);
+        Assert.Contains("Quota:Policies:api:Period: A quota period is required", error.Message);
     }
 
     [Fact]

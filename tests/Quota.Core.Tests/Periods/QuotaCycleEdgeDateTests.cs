@@ -171,4 +171,32 @@ public sealed class QuotaCycleEdgeDateTests
         Assert.Throws<ArgumentNullException>(() => QuotaCycle.Containing(I("2024-01-01T00:00:00Z"), QuotaPeriod.Daily, I("2024-01-01T00:00:00Z"), null!));
         Assert.Throws<ArgumentException>(() => new QuotaCycle(0, I("2024-01-01T00:00:00Z"), I("2024-01-01T00:00:00Z")));
     }
+
+    [Theory]
+    [InlineData("9999-06-01T00:00:00Z", "yearly", "9999-07-01T00:00:00Z")]
+    [InlineData("9999-12-15T00:00:00Z", "monthly", "9999-12-20T00:00:00Z")]
+    [InlineData("9999-12-31T12:00:00Z", "daily", "9999-12-31T13:00:00Z")]
+    [InlineData("9999-12-31T20:00:00Z", "PT6H", "9999-12-31T21:00:00Z")]
+    [InlineData("2026-01-01T00:00:00Z", "yearly", "9999-12-31T23:59:59Z")]
+    [InlineData("2026-01-01T00:00:00Z", "P1000Y", "9999-12-31T23:59:59Z")]
+    [InlineData("2026-01-01T00:00:00Z", "PT6H", "9999-12-31T23:59:59Z")]
+    [InlineData("-9998-01-02T00:00:00Z", "monthly", "-9998-01-01T00:00:00Z")]
+    public void A_cycle_past_the_representable_dates_is_refused_naming_anchor_and_period(string anchor, string period, string at)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => QuotaCycle.Containing(I(anchor), QuotaPeriod.Parse(period), I(at), Utc));
+
+        Assert.Equal("at", error.ParamName);
+        Assert.Contains(I(anchor).ToString(), error.Message);
+        Assert.Contains(period, error.Message);
+        Assert.Contains("9999-12-31", error.Message);
+    }
+
+    [Fact]
+    public void The_last_cycle_that_ends_by_9999_12_31_is_still_computed()
+    {
+        var cycle = QuotaCycle.Containing(I("9998-12-31T00:00:00Z"), QuotaPeriod.Yearly, I("9999-06-01T00:00:00Z"), Utc);
+
+        Assert.Equal(I("9999-12-31T00:00:00Z"), cycle.End);
+        Assert.Throws<ArgumentOutOfRangeException>(() => QuotaCycle.StartOf(I("9998-12-31T00:00:00Z"), QuotaPeriod.Yearly, 2, Utc));
+    }
 }

@@ -1,11 +1,14 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace Quota.Tests.Periods;
 
 /// <summary>
 /// FsCheck properties of <see cref="QuotaCycle.Containing"/> over random anchors, instants, periods and IANA zones,
 /// including zones with 30-minute DST shifts (Australia/Lord_Howe) and half- or quarter-hour offsets.
+/// Each property runs <see cref="Tests"/> cases under xunit; a failure reports the counterexample (through
+/// <see cref="Case.ToString"/>) and the seed to replay it with <c>[Property(Replay = "…")]</c>.
 /// </summary>
 public sealed class QuotaCycleProperties
 {
@@ -42,20 +45,19 @@ public sealed class QuotaCycleProperties
         from zone in Gen.Elements(zones.ToArray())
         select new Case(anchor, at, QuotaPeriod.Parse(period), DateTimeZoneProviders.Tzdb[zone]);
 
-    private static void Check(Gen<Case> cases, Func<Case, bool> property)
-        => Prop.ForAll(cases.ToArbitrary(), property).Check(Config.QuickThrowOnFailure.WithMaxTest(Tests));
+    private static Property ForAll(Gen<Case> cases, Func<Case, bool> property) => Prop.ForAll(cases.ToArbitrary(), property);
 
-    [Fact]
-    public void The_cycle_contains_the_instant()
-        => Check(Cases(PeriodTexts, ZoneIds), c =>
+    [Property(MaxTest = Tests)]
+    public Property The_cycle_contains_the_instant()
+        => ForAll(Cases(PeriodTexts, ZoneIds), c =>
         {
             var cycle = QuotaCycle.Containing(c.Anchor, c.Period, c.At, c.Zone);
             return cycle.Start <= c.At && c.At < cycle.End;
         });
 
-    [Fact]
-    public void Cycles_tile_without_gaps_or_overlaps()
-        => Check(Cases(PeriodTexts, ZoneIds), c =>
+    [Property(MaxTest = Tests)]
+    public Property Cycles_tile_without_gaps_or_overlaps()
+        => ForAll(Cases(PeriodTexts, ZoneIds), c =>
         {
             var cycle = QuotaCycle.Containing(c.Anchor, c.Period, c.At, c.Zone);
             var next = QuotaCycle.Containing(c.Anchor, c.Period, cycle.End, c.Zone);
@@ -64,22 +66,23 @@ public sealed class QuotaCycleProperties
                 && previous.End == cycle.Start && previous.Index == cycle.Index - 1;
         });
 
-    [Fact]
-    public void Cycle_zero_starts_at_the_anchor()
-        => Check(Cases(PeriodTexts, ZoneIds), c =>
+    [Property(MaxTest = Tests)]
+    public Property Cycle_zero_starts_at_the_anchor()
+        => ForAll(Cases(PeriodTexts, ZoneIds), c =>
         {
             var cycle = QuotaCycle.Containing(c.Anchor, c.Period, c.Anchor, c.Zone);
             return cycle.Index == 0 && cycle.Start == c.Anchor;
         });
 
-    [Fact]
-    public void Computing_cycle_k_directly_equals_walking_to_it()
+    // Each case walks up to 40 cycles, so half as many cases keep this property's cost near the others'.
+    [Property(MaxTest = Tests / 2)]
+    public Property Computing_cycle_k_directly_equals_walking_to_it()
     {
         var walks =
             from c in Cases(PeriodTexts, ZoneIds)
             from steps in Gen.Choose(-40, 40)
             select (c, steps);
-        Prop.ForAll(walks.ToArbitrary(), w =>
+        return Prop.ForAll(walks.ToArbitrary(), w =>
         {
             var (c, steps) = w;
             var cycle = QuotaCycle.Containing(c.Anchor, c.Period, c.Anchor, c.Zone);
@@ -92,12 +95,12 @@ public sealed class QuotaCycleProperties
 
             var direct = QuotaCycle.Containing(c.Anchor, c.Period, cycle.Start, c.Zone);
             return cycle.Index == steps && direct == cycle && QuotaCycle.StartOf(c.Anchor, c.Period, steps, c.Zone) == cycle.Start;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(Tests / 2));
+        });
     }
 
-    [Fact]
-    public void Monthly_utc_cycles_start_on_the_clamped_anchor_day_at_the_anchor_time()
-        => Check(Cases(["monthly"], ["UTC"]), c =>
+    [Property(MaxTest = Tests)]
+    public Property Monthly_utc_cycles_start_on_the_clamped_anchor_day_at_the_anchor_time()
+        => ForAll(Cases(["monthly"], ["UTC"]), c =>
         {
             var cycle = QuotaCycle.Containing(c.Anchor, c.Period, c.At, c.Zone);
             var anchor = c.Anchor.InUtc();
@@ -106,26 +109,26 @@ public sealed class QuotaCycleProperties
             return start.Day == expectedDay && start.TimeOfDay == anchor.TimeOfDay;
         });
 
-    [Fact]
-    public void Calendar_periods_never_drift_from_the_anchor()
-        => Check(Cases(["monthly", "P3M", "yearly", "P1Y6M"], ["UTC"]), c =>
+    [Property(MaxTest = Tests)]
+    public Property Calendar_periods_never_drift_from_the_anchor()
+        => ForAll(Cases(["monthly", "P3M", "yearly", "P1Y6M"], ["UTC"]), c =>
         {
             var cycle = QuotaCycle.Containing(c.Anchor, c.Period, c.At, c.Zone);
             var months = (int)(c.Period.Value.Years * 12 + c.Period.Value.Months) * (int)cycle.Index;
             return cycle.Start == c.Anchor.InUtc().LocalDateTime.PlusMonths(months).InUtc().ToInstant();
         });
 
-    [Fact]
-    public void Elapsed_periods_last_exactly_their_duration_in_every_zone()
-        => Check(Cases(["hourly", "PT6H", "PT30M", "PT90M"], ZoneIds), c =>
+    [Property(MaxTest = Tests)]
+    public Property Elapsed_periods_last_exactly_their_duration_in_every_zone()
+        => ForAll(Cases(["hourly", "PT6H", "PT30M", "PT90M"], ZoneIds), c =>
         {
             var cycle = QuotaCycle.Containing(c.Anchor, c.Period, c.At, c.Zone);
             return cycle.Length == c.Period.Value.ToDuration() && (cycle.Start - c.Anchor).ToInt64Nanoseconds() % c.Period.ElapsedNanoseconds == 0;
         });
 
-    [Fact]
-    public void Calendar_daily_cycles_start_at_the_anchor_time_of_day_when_it_exists()
-        => Check(Cases(["daily", "weekly", "P10D"], ZoneIds), c =>
+    [Property(MaxTest = Tests)]
+    public Property Calendar_daily_cycles_start_at_the_anchor_time_of_day_when_it_exists()
+        => ForAll(Cases(["daily", "weekly", "P10D"], ZoneIds), c =>
         {
             var cycle = QuotaCycle.Containing(c.Anchor, c.Period, c.At, c.Zone);
             var anchorLocal = c.Anchor.InZone(c.Zone).LocalDateTime;

@@ -123,6 +123,34 @@ public sealed class QuotaServiceAnchorTests
     }
 
     [Fact]
+    public async Task An_anchor_later_than_now_counts_in_the_cycle_that_starts_at_the_anchor()
+    {
+        // A subscription that starts in three days: calls before it count in its first cycle, never in the one before.
+        var start = _clock.Now + Duration.FromDays(3);
+        var quota = Create(_clock, q => q.AddPolicy("subscription", p =>
+        {
+            p.Period = "monthly";
+            p.AnchorMode = QuotaAnchorMode.Function;
+            p.Allowances["requests"] = 1;
+            p.AnchorProvider = (_, _) => ValueTask.FromResult(start);
+        }));
+
+        var early = await quota.TryConsumeAsync("subscription", "alice");
+        var again = await quota.TryConsumeAsync("subscription", "alice");
+        _clock.Now = start;
+        var atStart = await quota.TryConsumeAsync("subscription", "alice");
+        var usage = await quota.GetUsageAsync("subscription", "alice");
+
+        Assert.Equal(QuotaOutcome.Allowed, early.Outcome);
+        Assert.Equal(new QuotaCycle(0, start, Instant.FromUtc(2024, 6, 18, 13, 45)), early.Cycle);
+        Assert.Equal(Duration.FromDays(34), early.TimeUntilReset);
+        Assert.Equal(QuotaOutcome.Refused, again.Outcome);
+        Assert.Equal(QuotaOutcome.Refused, atStart.Outcome);
+        Assert.Equal(early.Cycle, usage.Cycle);
+        Assert.Equal(1, usage.Meters["requests"]);
+    }
+
+    [Fact]
     public async Task A_throwing_provider_fails_the_call_and_counts_nothing()
     {
         var quota = Create(_clock, q => q.AddPolicy("plans", p =>

@@ -48,6 +48,18 @@ public sealed class QuotaServiceArgumentTests
     }
 
     [Fact]
+    public async Task An_empty_idempotency_id_is_refused_before_anything_is_stored()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await _quota.RecordAsync("api", "newcomer", Amounts(("tokens", 5)), idempotencyId: ""));
+
+        Assert.Equal("idempotencyId", error.ParamName);
+        Assert.Contains("or null", error.Message);
+        var usage = await _quota.GetUsageAsync("api", "newcomer");
+        Assert.False(usage.Meters.ContainsKey("tokens"));
+        Assert.True(await _quota.RecordAsync("api", "newcomer", Amounts(("tokens", 5)), idempotencyId: null));
+    }
+
+    [Fact]
     public async Task Subject_allowances_are_checked()
     {
         var subject = new QuotaSubject("alice", new Dictionary<string, long> { ["requests"] = -1 });

@@ -63,7 +63,7 @@ public sealed class QuotaServiceConsumeTests
 
         _clock.Now = Instant.FromUtc(2024, 3, 31, 4, 30);
         var march = await quota.GetUsageAsync("api", "alice");
-        Assert.Equal(0, march.Meters["requests"]);
+        Assert.Equal(0, march.Meters.GetValueOrDefault("requests"));
         Assert.Equal(Instant.FromUtc(2024, 4, 30, 4, 30), march.NextResetDate);
     }
 
@@ -149,7 +149,7 @@ public sealed class QuotaServiceConsumeTests
         await quota.RefundAsync("api", "alice", cycle: decision.Cycle);
         await quota.RefundAsync("api", "alice", cycle: decision.Cycle);
 
-        Assert.Equal(0, (await quota.GetUsageAsync("api", "alice")).Meters["requests"]);
+        Assert.Equal(0, (await quota.GetUsageAsync("api", "alice")).Meters.GetValueOrDefault("requests"));
         Assert.True((await quota.TryConsumeAsync("api", "alice")).IsAllowed);
         Assert.True((await quota.TryConsumeAsync("api", "alice")).IsAllowed);
         Assert.False((await quota.TryConsumeAsync("api", "alice")).IsAllowed);
@@ -178,7 +178,7 @@ public sealed class QuotaServiceConsumeTests
         await quota.ResetAsync("api", "alice");
 
         var usage = await quota.GetUsageAsync("api", "alice");
-        Assert.Equal(0, usage.Meters["requests"]);
+        Assert.Equal(0, usage.Meters.GetValueOrDefault("requests"));
         Assert.Equal(first.AnchorDate, usage.AnchorDate);
         Assert.True((await quota.TryConsumeAsync("api", "alice")).IsAllowed);
     }
@@ -192,7 +192,7 @@ public sealed class QuotaServiceConsumeTests
         _clock.Advance(Duration.FromDays(10));
         var first = await quota.TryConsumeAsync("api", "newcomer");
 
-        Assert.Equal(0, before.Meters["requests"]);
+        Assert.Equal(0, before.Meters.GetValueOrDefault("requests"));
         Assert.Equal(5, before.Remaining["requests"]);
         Assert.Equal(_clock.Now, first.AnchorDate);
     }

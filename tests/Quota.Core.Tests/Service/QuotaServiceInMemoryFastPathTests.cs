@@ -51,14 +51,13 @@ public sealed class QuotaServiceInMemoryFastPathTests
         var first = await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 1), ("tokens", 900)));
         var tooMuch = await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 1), ("tokens", 101)));
         var unlimited = await quota.TryConsumeAsync("api", "alice", Amounts(("tokens", 50), ("rows", long.MaxValue)));
-        var wrapping = await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 1), ("rows", 1)));
+        var wrapping = await Assert.ThrowsAsync<QuotaOverflowException>(async () => await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 1), ("rows", 1))));
 
         Assert.True(first.IsAllowed);
         Assert.Equal(QuotaOutcome.Refused, tooMuch.Outcome);
         Assert.Equal("tokens", tooMuch.RefusedMeter?.Meter);
         Assert.True(unlimited.IsAllowed);
-        Assert.Equal(QuotaOutcome.FailedClosed, wrapping.Outcome);
-        Assert.IsType<OverflowException>(wrapping.Failure?.InnerException);
+        Assert.Equal(("api", "rows", 1L), (wrapping.Policy, wrapping.Meter, wrapping.Amount));
         var usage = await quota.GetUsageAsync("api", "alice");
         Assert.Equal(2, usage.Meters["requests"]);
         Assert.Equal(950, usage.Meters["tokens"]);

@@ -5,27 +5,6 @@ public sealed class InMemoryQuotaStoreTests : QuotaStoreContract
     protected override IQuotaStore CreateStore(FakeClock clock) => new InMemoryQuotaStore(clock);
 
     [Fact]
-    public async Task An_add_that_would_wrap_a_meter_changes_no_meter()
-    {
-        var store = new InMemoryQuotaStore(Clock);
-        var counter = NewCounter();
-        var expires = Clock.Now + Duration.FromHours(1);
-        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 5), new QuotaMeterDelta("rows", long.MaxValue)), expires);
-
-        await Assert.ThrowsAsync<OverflowException>(async () => await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1), new QuotaMeterDelta("rows", 1)), expires));
-        await Assert.ThrowsAsync<OverflowException>(async () => await store.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1), new QuotaMeterDelta("rows", 1)), expires, "batch-7"));
-
-        var meters = await store.ReadAsync(counter);
-        Assert.Equal(5, meters["requests"]);
-        Assert.Equal(long.MaxValue, meters["rows"]);
-
-        // The failed add did not keep its idempotency id: the same id applies once the add fits.
-        Assert.True((await store.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), expires, "batch-7")).Applied);
-        Assert.False((await store.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), expires, "batch-7")).Applied);
-        Assert.Equal(6, (await store.ReadAsync(counter))["requests"]);
-    }
-
-    [Fact]
     public async Task Purge_deletes_expired_counters_only()
     {
         var store = new InMemoryQuotaStore(Clock);

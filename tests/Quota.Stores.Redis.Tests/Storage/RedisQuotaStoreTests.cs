@@ -61,23 +61,6 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaStoreC
     }
 
     [Fact]
-    public async Task An_add_that_would_overflow_throws_and_changes_nothing()
-    {
-        var store = CreateStore(Clock);
-        var counter = NewCounter();
-        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", long.MaxValue - 1)), Expiry);
-
-        var conditional = await Assert.ThrowsAsync<OverflowException>(async () => await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10), new QuotaMeterDelta("rows", 5)), Expiry));
-        await Assert.ThrowsAsync<OverflowException>(async () => await store.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1), new QuotaMeterDelta("rows", 2)), Expiry, "flush-1"));
-
-        Assert.Contains("'rows'", conditional.Message, StringComparison.Ordinal);
-        var read = await store.ReadAsync(counter);
-        Assert.False(read.ContainsKey("requests"));
-        Assert.Equal(long.MaxValue - 1, read["rows"]);
-        Assert.True((await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 1)), Expiry, "flush-1")).Applied);
-    }
-
-    [Fact]
     public async Task Scripts_are_sent_again_after_the_server_forgets_them()
     {
         var store = CreateStore(Clock);

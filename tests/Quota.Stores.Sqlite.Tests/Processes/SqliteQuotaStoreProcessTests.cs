@@ -156,6 +156,61 @@ public sealed class SqliteQuotaStoreProcessTests : SqliteFileTest
         return services.BuildServiceProvider();
     }
 
+    [Fact]
+    public async Task Processes_opening_one_new_file_at_once_are_never_refused_nor_granted_too_much()
+    {
+        const int processes = 4;
+        const int rounds = 25;
+        const int subjects = 3;
+        const int callers = 8;
+        const int callsEach = 2;
+        const long allowance = 5;
+        var workers = new List<WorkerProcess>();
+        try
+        {
+            // Clocks a millisecond apart per process, and moving: first uses race across processes and clocks.
+            for (var i = 0; i < processes; i++)
+            {
+                workers.Add(await WorkerProcess.StartAsync(
+                    "create",
+                    Database.Folder,
+                    "api",
+                    subjects.ToString(CultureInfo.InvariantCulture),
+                    (Now + Duration.FromMilliseconds(i)).ToUnixTimeTicks().ToString(CultureInfo.InvariantCulture),
+                    callsEach.ToString(CultureInfo.InvariantCulture),
+                    allowance.ToString(CultureInfo.InvariantCulture),
+                    callers.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            for (var round = 0; round < rounds; round++)
+            {
+                // Each round is a file no process has opened yet; all of them open it at once.
+                await Task.WhenAll(workers.Select(worker => worker.GoAsync()));
+                var granted = new long[subjects];
+                foreach (var worker in workers)
+                {
+                    var line = await worker.ReadLineAsync();
+                    var words = line?.Split(' ') ?? [];
+                    Assert.True(words.Length == 5 + subjects && words[0] == "round" && words[2] == "granted", $"The worker said '{line}'. Its errors: {worker.Errors}");
+                    Assert.True(words[^1] == "0", $"Round {round}: a worker was refused {words[^1]} calls: {worker.Errors}");
+                    for (var subject = 0; subject < subjects; subject++)
+                    {
+                        granted[subject] += long.Parse(words[3 + subject], CultureInfo.InvariantCulture);
+                    }
+                }
+
+                Assert.True(granted.All(g => g == allowance), $"Round {round}: granted {string.Join(", ", granted)} to subjects allowed {allowance} each.");
+            }
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
     private static void Count(string line, ref long acknowledged, ref long attempted)
     {
         if (line.StartsWith("ack ", StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Quota.Stores.Sqlite;
 using Quota.Tests.Support;
 
@@ -112,6 +113,37 @@ public sealed class SqliteSchemaTests : SqliteFileTest
         }
 
         Assert.Equal(before, await File.ReadAllBytesAsync(Database.FilePath));
+    }
+
+    [Fact]
+    public async Task Another_applications_WAL_database_is_refused_and_neither_its_file_nor_its_wal_changes()
+    {
+        // Another application's database as a crash leaves it: in WAL mode, its last commits only in the -wal.
+        var elsewhere = Path.Combine(Database.Folder, "foreign.db");
+        using (var foreign = new SqliteConnection($"Data Source={elsewhere};Pooling=False"))
+        {
+            foreign.Open();
+            using var command = foreign.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ada'), ('grace');";
+            command.ExecuteNonQuery();
+            File.Copy(elsewhere, Database.FilePath);
+            File.Copy(elsewhere + "-wal", Database.FilePath + "-wal");
+        }
+
+        var main = await File.ReadAllBytesAsync(Database.FilePath);
+        var wal = await File.ReadAllBytesAsync(Database.FilePath + "-wal");
+        Assert.NotEmpty(wal);
+
+        using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
+        {
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
+            Assert.Contains("another application", error.Message);
+            await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.GetAnchorAsync("policy", "key"));
+        }
+
+        Assert.Equal(main, await File.ReadAllBytesAsync(Database.FilePath));
+        Assert.True(File.Exists(Database.FilePath + "-wal"), "the -wal was deleted");
+        Assert.Equal(wal, await File.ReadAllBytesAsync(Database.FilePath + "-wal"));
     }
 
     private QuotaCounterKey Counter() => new("schema-test", "subject", Clock.Now);

@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Logging;
+using Quota.Stores.Sqlite;
+using Quota.Tests.Support;
+
+namespace Quota.Tests.Schema;
+
+/// <summary>A file written by schema version 1 is upgraded in place, atomically and once, and keeps working.</summary>
+public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
+{
+    private QuotaCounterKey Alice => new("api", "alice", Clock.Now);
+
+    // What version 1 stored for a key holding a lone surrogate, such as "\uD800": U+FFFD.
+    private QuotaCounterKey Replaced => new("api", "\uFFFD", Clock.Now);
+
+    [Fact]
+    public async Task A_version_1_file_is_upgraded_and_keeps_its_usage_ids_and_anchors()
+    {
+        CreateVersion1File();
+
+        using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
+        var read = await store.ReadAsync(Alice);
+        var retried = await store.AddAsync(Alice, new[] { new QuotaMeterDelta("tokens", 10) }, Clock.Now + Duration.FromHours(2), "flush-1");
+        var consumed = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, Clock.Now + Duration.FromHours(2));
+
+        Assert.Equal(new Dictionary<string, long> { ["requests"] = 3, ["tokens"] = 40 }, read);
+        Assert.False(retried.Applied);
+        Assert.True(consumed.Applied);
+        Assert.Equal(4, consumed.Values[0]);
+        Assert.Equal(Clock.Now - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
+        Assert.Equal(2, SqliteSchema.CurrentVersion);
+        Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
+        Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
+        Assert.Equal(4, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%subject     ANY%' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        Assert.Equal(1, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'quota_counters_by_expiry'"));
+        Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_next'"));
+    }
+
+    [Fact]
+    public async Task After_the_upgrade_a_lone_surrogate_key_is_apart_from_what_version_1_made_of_it()
+    {
+        CreateVersion1File();
+
+        using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
+        var loneSurrogate = Replaced with { Key = "\uD800" };
+        await store.AddAsync(loneSurrogate, new[] { new QuotaMeterDelta("requests", 7) }, Clock.Now + Duration.FromHours(2));
+
+        Assert.Equal(5, (await store.ReadAsync(Replaced))["requests"]);
+        Assert.Equal(7, (await store.ReadAsync(loneSurrogate))["requests"]);
+    }
+
+    [Fact]
+    public async Task Stores_racing_to_open_a_version_1_file_upgrade_it_once()
+    {
+        CreateVersion1File();
+        var logger = new UpgradeCounter();
+        var stores = Enumerable.Range(0, 8)
+            .Select(_ => new SqliteQuotaStore(new SqliteQuotaStoreOptions { ConnectionString = Database.ConnectionString }, Clock, logger))
+            .ToArray();
+        try
+        {
+            var reads = await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.ReadAsync(Alice))));
+
+            Assert.All(reads, read => Assert.Equal(3, read["requests"]));
+            Assert.Equal(1, logger.Upgrades);
+            Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                store.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_upgrade_that_fails_part_way_leaves_the_version_1_file_as_it_was()
+    {
+        // A table in the way of the third step: the first two have run when it fails, inside the one transaction.
+        CreateVersion1File(connection => SqliteSchemaVersion1.Execute(connection, "CREATE TABLE quota_applied_ids_next (x INTEGER)"));
+        var before = Database.Scalar("SELECT count(*) FROM sqlite_schema");
+
+        using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
+        {
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.ReadAsync(Alice));
+            Assert.Contains(Database.FilePath, error.Message);
+        }
+
+        Assert.Equal(1, Database.Scalar("PRAGMA user_version"));
+        Assert.Equal(before, Database.Scalar("SELECT count(*) FROM sqlite_schema"));
+        Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name IN ('quota_counters_next', 'quota_meters_next')"));
+        Assert.Equal(1, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'quota_counters' AND sql LIKE '%subject     TEXT%'"));
+        Assert.Equal(3, Database.Scalar("SELECT value FROM quota_meters WHERE subject = 'alice' AND meter = 'requests'"));
+    }
+
+    /// <summary>A version 1 file holding alice's usage, an applied id and an anchor, and a counter of the key U+FFFD.</summary>
+    private void CreateVersion1File(Action<Microsoft.Data.Sqlite.SqliteConnection>? more = null)
+        => SqliteSchemaVersion1.Create(Database, connection =>
+        {
+            var start = Clock.Now.ToUnixTimeTicks();
+            var expires = (Clock.Now + Duration.FromHours(2)).ToUnixTimeTicks();
+            foreach (var (subject, meter, value) in new[] { ("alice", "requests", 3L), ("alice", "tokens", 40L), ("\uFFFD", "requests", 5L) })
+            {
+                SqliteSchemaVersion1.Execute(connection, "INSERT OR IGNORE INTO quota_counters VALUES ('api', $s, $c, $e)", ("$s", subject), ("$c", start), ("$e", expires));
+                SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_meters VALUES ('api', $s, $c, $m, $v)", ("$s", subject), ("$c", start), ("$m", meter), ("$v", value));
+            }
+
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_applied_ids VALUES ('api', 'alice', $c, 'flush-1')", ("$c", start));
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", (Clock.Now - Duration.FromDays(1)).ToUnixTimeTicks()));
+            more?.Invoke(connection);
+        });
+
+    /// <summary>Counts the store's "upgraded the schema" log events.</summary>
+    private sealed class UpgradeCounter : ILogger<SqliteQuotaStore>
+    {
+        private int _upgrades;
+
+        public int Upgrades => Volatile.Read(ref _upgrades);
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == 2)
+            {
+                Interlocked.Increment(ref _upgrades);
+            }
+        }
+    }
+}
