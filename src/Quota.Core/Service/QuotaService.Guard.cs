@@ -43,7 +43,10 @@ internal sealed partial class QuotaService
             return ValueTask.FromException<T>(failure);
         }
 
-        deadline.Arm();
+        if (!pending.IsCompleted)
+        {
+            deadline.Arm();
+        }
         return AwaitStoreAsync(runtime, pending, deadline);
     }
 

@@ -188,7 +188,10 @@ internal sealed partial class QuotaService : IQuotaService
             return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, failure));
         }
 
-        deadline.Arm();
+        if (!call.IsCompleted)
+        {
+            deadline.Arm();
+        }
         return FinishConsumeAsync(runtime, resolved, now, deltas, call, deadline);
     }
 

@@ -6,19 +6,33 @@ namespace Quota;
 /// store bounds its own I/O by it; the service only reads, afterwards, which of the two happened.
 /// </summary>
 /// <remarks>
-/// The timer runs on the application's <see cref="TimeProvider"/> and is armed only once the store returns a call that
-/// has not completed yet, so a store that answers synchronously pays for no timer.
+/// The timer runs on the application's <see cref="TimeProvider"/> and is created only once the store returns a call
+/// that has not completed yet, so a store that answers synchronously pays for no timer.
 /// </remarks>
 internal sealed class StoreDeadline : IDisposable
 {
-    private readonly CancellationTokenSource _source;
+    private static readonly TimerCallback OnDeadline = static state =>
+    {
+        try
+        {
+            ((CancellationTokenSource)state!).Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call was over (and its deadline disposed) as the timer fired.
+        }
+    };
+
+    private readonly CancellationTokenSource _source = new();
     private readonly CancellationTokenRegistration _caller;
     private readonly TimeSpan _timeout;
+    private readonly TimeProvider _time;
+    private ITimer? _timer;
 
     public StoreDeadline(TimeSpan timeout, TimeProvider time, CancellationToken caller)
     {
         _timeout = timeout;
-        _source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _time = time;
         Caller = caller;
         if (caller.CanBeCanceled)
         {
@@ -36,10 +50,11 @@ internal sealed class StoreDeadline : IDisposable
     public bool Expired => _source.IsCancellationRequested && !Caller.IsCancellationRequested;
 
     /// <summary>Starts the clock: the token is cancelled one timeout from now. Called once the call is known to be pending.</summary>
-    public void Arm() => _source.CancelAfter(_timeout);
+    public void Arm() => _timer = _time.CreateTimer(OnDeadline, _source, _timeout, Timeout.InfiniteTimeSpan);
 
     public void Dispose()
     {
+        _timer?.Dispose();
         _caller.Dispose();
         _source.Dispose();
     }
