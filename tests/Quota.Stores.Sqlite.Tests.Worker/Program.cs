@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Quota;
@@ -11,6 +12,8 @@ using Quota.Tests.Worker;
 //            refused consume must undo the requests it already added. Prints "granted N" (N = `limit` when exact).
 //   record:  `callers` tasks share `count` RecordAsync calls of rows = 3; prints "recorded N".
 //   stream:  consumes one by one until killed, printing "try I" before and "ack I" after each allowed consume.
+//   hold:    takes the file's write lock (BEGIN IMMEDIATE on a connection of its own), prints "holding", keeps it for
+//            `count` milliseconds, then commits and prints "released": another application holding the lock.
 //   lease:   the policy leases (allowance `limit` requests, settling every 50 ms); `callers` tasks share `count` default
 //            consumes; prints "granted N", then shuts down (giving its blocks back) and prints "settled".
 //   leasestream: as lease, but consumes until killed (ignoring `count`) and prints "ack" after every allowed consume.
@@ -133,6 +136,29 @@ switch (mode)
             output.Flush();
         }
 
+    case "hold":
+    {
+        await using var connection = new SqliteConnection($"Data Source={database}");
+        await connection.OpenAsync();
+        await using (var begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        output.WriteLine("holding");
+        output.Flush();
+        await Task.Delay(count);
+        await using (var commit = connection.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        output.WriteLine("released");
+        break;
+    }
+
     case "lease":
     case "leasestream":
     {
@@ -170,7 +196,7 @@ switch (mode)
     }
 
     default:
-        throw new ArgumentException($"Unknown mode '{mode}'. Use consume, record, stream, lease or leasestream.", nameof(args));
+        throw new ArgumentException($"Unknown mode '{mode}'. Use consume, record, stream, hold, lease or leasestream.", nameof(args));
 }
 
 output.Flush();

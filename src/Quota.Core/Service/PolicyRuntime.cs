@@ -19,7 +19,6 @@ internal sealed class PolicyRuntime
         _retention = retention;
         _maxSubjects = maxSubjects;
         DefaultDeltas = QuotaDeltas.Build(policy.Allowances, amounts: null);
-        Deadlines = new StoreDeadlines(policy.StoreTimeout);
         if (policy.AnchorMode == QuotaAnchorMode.Calendar)
         {
             CalendarAnchor = CalendarAnchors.For(policy.Period, policy.Zone);
@@ -29,9 +28,6 @@ internal sealed class PolicyRuntime
     public QuotaPolicy Policy { get; }
 
     public string Name => Policy.Name;
-
-    /// <summary>Gets when the policy's store calls run out of time (its <see cref="QuotaPolicy.StoreTimeout"/>).</summary>
-    public StoreDeadlines Deadlines { get; }
 
     /// <summary>Gets or sets the string instance a caller last named this policy with (see <c>QuotaService.Runtime</c>).</summary>
     public string? LastName { get; set; }

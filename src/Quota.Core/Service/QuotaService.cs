@@ -12,8 +12,14 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
     private readonly IQuotaStore _store;
     private readonly QuotaTimeSource _time;
     private readonly QuotaMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
     private PolicyRuntime? _lastPolicy;
 
+    /// <param name="options">The policies.</param>
+    /// <param name="store">Where usage lives.</param>
+    /// <param name="clock">Decides "now" for cycles and expiry.</param>
+    /// <param name="metrics">Counts consumes, refusals and store failures.</param>
+    /// <param name="timeProvider">Runs the timers of store calls' deadlines and leases' settles; the system's when <see langword="null"/>.</param>
     public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -40,7 +46,8 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         _store = store;
         _time = new QuotaTimeSource(clock, value.ClockReadInterval);
         _metrics = metrics;
-        AttachLocalGrants(timeProvider ?? TimeProvider.System);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        AttachLocalGrants(_timeProvider);
     }
 
     public IReadOnlyCollection<QuotaPolicy> Policies { get; }
@@ -83,11 +90,9 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: true, cancellationToken).ConfigureAwait(false);
         var deltas = ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);
-        var cycle = resolved.Cycle;
-        var result = await GuardAsync(
-            runtime,
-            _store.AddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, cycle.Start), deltas, resolved.Box.ExpiresAt, idempotencyId, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
+        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
+        var expiresAt = resolved.Box.ExpiresAt;
+        var result = await StoreAsync(runtime, token => _store.AddAsync(counter, deltas, expiresAt, idempotencyId, token), cancellationToken).ConfigureAwait(false);
         if (result.Applied)
         {
             CountConsumed(runtime, deltas);
@@ -105,8 +110,8 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         var deltas = amounts is null
             ? [new QuotaMeterDelta(QuotaDeltas.RequestsMeter, 1)]
             : ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);
-        var start = (cycle ?? resolved.Cycle).Start;
-        await GuardAsync(runtime, _store.SubtractAsync(new QuotaCounterKey(runtime.Name, resolved.Key, start), deltas, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, (cycle ?? resolved.Cycle).Start);
+        await StoreAsync(runtime, token => _store.SubtractAsync(counter, deltas, token), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<QuotaUsage> GetUsageAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default)
@@ -116,9 +121,9 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
-        var meters = await GuardAsync(runtime, _store.ReadAsync(counter, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var meters = await StoreAsync(runtime, token => _store.ReadAsync(counter, token), cancellationToken).ConfigureAwait(false);
         var held = runtime.Local is { } local
-            ? await GuardAsync(runtime, local.ReadHeldAsync(counter, cancellationToken), cancellationToken).ConfigureAwait(false)
+            ? await StoreAsync(runtime, token => local.ReadHeldAsync(counter, token), cancellationToken).ConfigureAwait(false)
             : null;
         return held is null
             ? new QuotaUsage(runtime.Name, resolved.Key, resolved.Anchor, resolved.Cycle, meters, resolved.Allowances)
@@ -131,7 +136,8 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         ValidateSubject(runtime, subject);
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
-        await GuardAsync(runtime, _store.ResetAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), cancellationToken), cancellationToken).ConfigureAwait(false);
+        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
+        await StoreAsync(runtime, token => _store.ResetAsync(counter, token), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -151,45 +157,71 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
         var local = resolved.OwnsBox ? runtime.Local : null;
+        if (local is not null)
+        {
+            try
+            {
+                if (local.TryConsume(resolved.Box, counter, deltas, cancellationToken, out var granted))
+                {
+                    return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, granted));
+                }
+            }
+            catch (Exception ex) when (AsStoreFailure(runtime, ex, cancellationToken) is { } failure)
+            {
+                return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, failure));
+            }
+        }
+
+        var deadline = StartDeadline(runtime, cancellationToken);
         ValueTask<QuotaStoreResult> call;
         try
         {
-            if (local is not null && local.TryConsume(resolved.Box, counter, deltas, cancellationToken, out var granted))
+            call = _store.TryAddAsync(counter, deltas, resolved.Box.ExpiresAt, deadline.Token);
+            if (call.IsCompletedSuccessfully)
             {
-                return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, granted));
+                var result = call.Result;
+                deadline.Dispose();
+                local?.OnStoreAnswer(resolved.Box, deltas, result);
+                return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, result));
+            }
+        }
+        catch (Exception ex)
+        {
+            var failure = AsStoreFailure(runtime, ex, cancellationToken, deadline.Expired);
+            deadline.Dispose();
+            if (failure is null)
+            {
+                throw;
             }
 
-            call = _store.TryAddAsync(counter, deltas, resolved.Box.ExpiresAt, cancellationToken);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex)));
+            return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, failure));
         }
 
-        if (call.IsCompletedSuccessfully)
+        if (!call.IsCompleted)
         {
-            var result = call.Result;
-            local?.OnStoreAnswer(resolved.Box, deltas, result);
-            return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, result));
+            deadline.Arm();
         }
-
-        return FinishConsumeAsync(runtime, resolved, now, deltas, call, local, cancellationToken);
+        return FinishConsumeAsync(runtime, resolved, now, deltas, call, local, deadline);
     }
 
     // Not inlined: an async method's state machine lives in its caller's frame, and the hot path's frame would zero it on every call.
     [MethodImpl(MethodImplOptions.NoInlining)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, LocalGrants? local, CancellationToken cancellationToken)
+    private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, LocalGrants? local, StoreDeadline deadline)
     {
         try
         {
-            var result = await GuardAsync(runtime, call, cancellationToken).ConfigureAwait(false);
+            var result = await call.ConfigureAwait(false);
             local?.OnStoreAnswer(resolved.Box, deltas, result);
             return Decide(runtime, resolved, now, deltas, result);
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (AsStoreFailure(runtime, ex, deadline.Caller, deadline.Expired) is { } failure)
         {
-            return Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex));
+            return Failed(runtime, resolved.Key, resolved.Box, now, failure);
+        }
+        finally
+        {
+            deadline.Dispose();
         }
     }
 
@@ -202,10 +234,10 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         {
             resolved = await ResolveAsync(runtime, subject, now, setAnchor: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (AsStoreFailure(runtime, ex, cancellationToken) is { } failure)
         {
             // The anchor could not be read: the cycle is unknown, so report one counted from now.
-            return Failed(runtime, subject.Key, runtime.NewCycle(now, now), now, AsStoreException(runtime, ex));
+            return Failed(runtime, subject.Key, runtime.NewCycle(now, now), now, failure);
         }
 
         var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
@@ -215,7 +247,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         {
             if (policy.Enforcement == QuotaEnforcement.Shadow)
             {
-                var added = await GuardAsync(runtime, _store.AddAsync(counter, deltas, expiresAt, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+                var added = await StoreAsync(runtime, token => _store.AddAsync(counter, deltas, expiresAt, null, token), cancellationToken).ConfigureAwait(false);
                 var over = FirstOver(deltas, added.Values);
                 CountConsumed(runtime, deltas);
                 if (over >= 0)
@@ -226,13 +258,13 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
                 return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, added.Values, over);
             }
 
-            var result = await GuardAsync(runtime, _store.TryAddAsync(counter, deltas, expiresAt, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var result = await StoreAsync(runtime, token => _store.TryAddAsync(counter, deltas, expiresAt, token), cancellationToken).ConfigureAwait(false);
             runtime.Local?.OnStoreAnswer(resolved.Box, deltas, result);
             return Decide(runtime, resolved, now, deltas, result);
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (AsStoreFailure(runtime, ex, cancellationToken) is { } failure)
         {
-            return Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex));
+            return Failed(runtime, resolved.Key, resolved.Box, now, failure);
         }
     }
 
