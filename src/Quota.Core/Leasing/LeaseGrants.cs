@@ -82,23 +82,41 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
         box.Counter?.Lease?.OnStoreAnswer(deltas, result);
     }
 
-    public override async ValueTask<IReadOnlyDictionary<string, long>?> ReadHeldAsync(QuotaCounterKey counter, CancellationToken cancellationToken)
+    public override async ValueTask<(IReadOnlyDictionary<string, long> Meters, IReadOnlyDictionary<string, long>? Held)> ReadAsync(
+        QuotaCounterKey counter,
+        Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, long>>> read,
+        CancellationToken cancellationToken)
     {
-        var stored = await Store.ReadHeldAsync(counter, cancellationToken).ConfigureAwait(false);
-        var held = new Dictionary<string, long>(stored, StringComparer.Ordinal);
-        if (_leases.TryGetValue(counter, out var lease))
+        // This instance's own lease makes no store call meanwhile, so its reported and unreported units add up.
+        var lease = _leases.TryGetValue(counter, out var open) ? open : null;
+        if (lease is not null)
         {
-            // What this instance granted and has not reported yet is spent, not held: the answering instance is exact about itself.
-            foreach (var (meter, units) in lease.Counter.Unreported())
-            {
-                if (held.TryGetValue(meter, out var h))
-                {
-                    held[meter] = Math.Max(0, h - units);
-                }
-            }
+            await lease.PauseAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return held;
+        try
+        {
+            var meters = await read(cancellationToken).ConfigureAwait(false);
+            var stored = await Store.ReadHeldAsync(counter, cancellationToken).ConfigureAwait(false);
+            var held = new Dictionary<string, long>(stored, StringComparer.Ordinal);
+            if (lease is not null)
+            {
+                // What this instance granted and has not reported yet is spent, not held: the answering instance is exact about itself.
+                foreach (var (meter, units) in lease.Counter.Unreported())
+                {
+                    if (held.TryGetValue(meter, out var h))
+                    {
+                        held[meter] = Math.Max(0, h - units);
+                    }
+                }
+            }
+
+            return (meters, held);
+        }
+        finally
+        {
+            lease?.Resume();
+        }
     }
 
     /// <summary>

@@ -18,8 +18,14 @@ internal abstract class LocalGrants
     {
     }
 
-    /// <summary>Corrects usage read from the store with what this process knows better (its own unreported grants).</summary>
-    /// <returns>Each meter's units held unspent in blocks, or <see langword="null"/> when nothing is leased.</returns>
-    public virtual ValueTask<IReadOnlyDictionary<string, long>?> ReadHeldAsync(QuotaCounterKey counter, CancellationToken cancellationToken)
-        => ValueTask.FromResult<IReadOnlyDictionary<string, long>?>(null);
+    /// <summary>
+    /// Reads a counter's usage through <paramref name="read"/>, with what this process knows better: on a leased policy,
+    /// the units held unspent in blocks, and its own grants not reported yet (spent, not held).
+    /// </summary>
+    /// <returns>Each meter's value, and each meter's units held unspent in blocks (<see langword="null"/> when nothing is leased).</returns>
+    public virtual async ValueTask<(IReadOnlyDictionary<string, long> Meters, IReadOnlyDictionary<string, long>? Held)> ReadAsync(
+        QuotaCounterKey counter,
+        Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, long>>> read,
+        CancellationToken cancellationToken)
+        => (await read(cancellationToken).ConfigureAwait(false), null);
 }

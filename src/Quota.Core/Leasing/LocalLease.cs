@@ -84,13 +84,29 @@ internal sealed class LocalLease
         Start(_closed || now >= Box.Cycle.End ? LeaseCall.Close : LeaseCall.Settle);
     }
 
-    /// <summary>Gives the block back and reports what was spent (shutdown).</summary>
-    public async Task CloseAsync()
+    /// <summary>Waits until no store call of this lease runs, and keeps any from starting until <see cref="Resume"/>.</summary>
+    public async Task PauseAsync(CancellationToken cancellationToken = default)
     {
         while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
-            await Task.Delay(1).ConfigureAwait(false);
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Lets store calls run again, starting a top-up asked for meanwhile.</summary>
+    public void Resume()
+    {
+        Volatile.Write(ref _busy, 0);
+        if (!_closed && Interlocked.Exchange(ref _again, 0) == 1)
+        {
+            Start(LeaseCall.TopUp);
+        }
+    }
+
+    /// <summary>Gives the block back and reports what was spent (shutdown).</summary>
+    public async Task CloseAsync()
+    {
+        await PauseAsync().ConfigureAwait(false);
 
         try
         {

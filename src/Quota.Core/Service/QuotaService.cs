@@ -121,10 +121,9 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
-        var meters = await StoreAsync(runtime, token => _store.ReadAsync(counter, token), cancellationToken).ConfigureAwait(false);
-        var held = runtime.Local is { } local
-            ? await StoreAsync(runtime, token => local.ReadHeldAsync(counter, token), cancellationToken).ConfigureAwait(false)
-            : null;
+        var (meters, held) = runtime.Local is { } local
+            ? await StoreAsync(runtime, token => local.ReadAsync(counter, t => _store.ReadAsync(counter, t), token), cancellationToken).ConfigureAwait(false)
+            : (await StoreAsync(runtime, token => _store.ReadAsync(counter, token), cancellationToken).ConfigureAwait(false), null);
         return held is null
             ? new QuotaUsage(runtime.Name, resolved.Key, resolved.Anchor, resolved.Cycle, meters, resolved.Allowances)
             : new QuotaUsage(runtime.Name, resolved.Key, resolved.Anchor, resolved.Cycle, Spent(meters, held), resolved.Allowances, held);

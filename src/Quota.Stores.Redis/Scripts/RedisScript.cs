@@ -34,6 +34,12 @@ internal sealed class RedisScript
     /// <summary>Gets the atomic set-once of a first-use anchor.</summary>
     public static RedisScript Anchor { get; } = Load("anchor");
 
+    /// <summary>Gets lease.lua: reports a holder's spent units and resizes its block (see <see cref="IQuotaLeaseStore"/>).</summary>
+    public static RedisScript Lease { get; } = Load("lease");
+
+    /// <summary>Gets reset.lua: deletes what a counter spent, keeping live leases' holdings counted.</summary>
+    public static RedisScript Reset { get; } = Load("reset");
+
     /// <summary>Gets the script's name (its file name without <c>.lua</c>), for logs.</summary>
     public string Name { get; }
 

@@ -18,6 +18,7 @@ namespace Quota.Stores.Redis;
 /// <code>
 /// quota:{tag}:c:1767225600000       counter hash of the cycle starting at that unix ms (".nnnnnn" appended for sub-ms starts)
 /// quota:{tag}:ids:1767225600000     idempotency ids applied to that counter
+/// quota:{tag}:l:1767225600000       leased blocks held in that counter (see lease.lua)
 /// quota:{tag}:anchor                first-use anchor
 /// </code>
 /// <para>
@@ -49,6 +50,14 @@ internal sealed class RedisQuotaKeys
         var tag = Tag(counter.Policy, counter.Key);
         var start = FormatInstant(counter.CycleStart);
         return [Compose(tag, ":c:", start), Compose(tag, ":ids:", start)];
+    }
+
+    /// <summary>Returns the counter hash, its idempotency set and its leases hash: <c>[counter, ids, leases]</c>.</summary>
+    public RedisKey[] LeaseKeys(QuotaCounterKey counter)
+    {
+        var tag = Tag(counter.Policy, counter.Key);
+        var start = FormatInstant(counter.CycleStart);
+        return [Compose(tag, ":c:", start), Compose(tag, ":ids:", start), Compose(tag, ":l:", start)];
     }
 
     /// <summary>Returns the key of the subject's first-use anchor.</summary>

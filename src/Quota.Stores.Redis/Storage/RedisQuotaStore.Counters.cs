@@ -95,8 +95,8 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var keys = _counterKeys.Get(counter);
-        await CommandAsync(db => db.KeyDeleteAsync(keys), cancellationToken).ConfigureAwait(false);
+        // Live leases' holdings stay counted (see reset.lua), so a reset never lets holders and other callers pass an allowance.
+        await EvaluateAsync(RedisScript.Reset, _keys.LeaseKeys(counter), [NowMilliseconds()], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>ARGV of try_add.lua: now, expiresAt, TTL, kinds, then name, amount, cap per meter.</summary>

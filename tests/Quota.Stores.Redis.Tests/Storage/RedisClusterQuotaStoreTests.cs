@@ -7,7 +7,7 @@ namespace Quota.Tests.Storage;
 
 /// <summary>The store contract on a real 3-node Redis Cluster, and how subjects' keys land on slots and nodes.</summary>
 [Collection(RedisClusterCollection.Name)]
-public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : QuotaStoreContract
+public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : QuotaLeaseStoreContract
 {
     protected override IQuotaStore CreateStore(FakeClock clock) => TestStores.On(cluster.Main, clock);
 

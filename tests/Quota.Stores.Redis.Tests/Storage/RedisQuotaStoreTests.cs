@@ -6,7 +6,7 @@ namespace Quota.Tests.Storage;
 
 /// <summary>The store contract on a single Redis server, plus what is particular to Redis.</summary>
 [Collection(RedisCollection.Name)]
-public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaStoreContract
+public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaLeaseStoreContract
 {
     private static readonly Duration Grace = Duration.FromMinutes(1);
 
