@@ -6,6 +6,7 @@ using Quota;
 using Quota.Tests.Worker;
 
 // Usage: Worker <mode> <database> <policy> <subject> <clock unix ticks> [count] [limit] [callers]
+//    (<database> is a SQLite file, or "redis=<configuration>" for the Redis store)
 //    or: Worker create <folder> <policy> <subjects> <clock unix ticks> <calls each> <allowance> <callers>
 //   consume: `callers` tasks share `count` consumes of requests = 1 and tokens = 2, each one all-or-nothing transaction;
 //            tokens (allowance 2 * `limit`) run out while requests (allowance 10 * `limit`) still have room, so a
@@ -46,7 +47,7 @@ var callers = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture)
 var leased = mode.StartsWith("lease", StringComparison.Ordinal);
 var services = new ServiceCollection();
 services.AddSingleton<IClock>(clock);
-services.AddQuota()
+var quotaBuilder = services.AddQuota()
     .AddPolicy(policy, p =>
     {
         p.Period = "monthly";
@@ -65,8 +66,16 @@ services.AddQuota()
             p.Allowances["requests"] = limit == long.MaxValue / 2 ? limit : limit * 10;
             p.Allowances["tokens"] = limit == long.MaxValue / 2 ? limit : limit * 2;
         }
-    })
-    .UseSqliteStore($"Data Source={database}");
+    });
+if (database.StartsWith("redis=", StringComparison.Ordinal))
+{
+    quotaBuilder.UseRedisStore(database["redis=".Length..]);
+}
+else
+{
+    quotaBuilder.UseSqliteStore($"Data Source={database}");
+}
+
 var provider = services.BuildServiceProvider();
 var quota = provider.GetRequiredService<IQuotaService>();
 await quota.GetUsageAsync(policy, subject);
