@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
+using Quota.Benchmarks.Redis;
 
 namespace Quota.Benchmarks.Leasing;
 
@@ -21,6 +22,8 @@ public class LeasedThroughputBenchmarks
     private string _file = "";
     private IQuotaService _memory = null!;
     private IQuotaService _sqlite = null!;
+    private IQuotaService _redis = null!;
+    private RedisBenchmarkServer _redisServer = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -28,6 +31,8 @@ public class LeasedThroughputBenchmarks
         _file = Path.Combine(Path.GetTempPath(), $"quota-lease-bench-{Guid.NewGuid():N}.db");
         _memory = Start(quota => quota.UseInMemoryStore());
         _sqlite = Start(quota => quota.UseSqliteStore($"Data Source={_file}"));
+        _redisServer = RedisBenchmarkServer.Start();
+        _redis = Start(quota => quota.UseRedisStore(_redisServer.Configuration));
     }
 
     [GlobalCleanup]
@@ -37,6 +42,8 @@ public class LeasedThroughputBenchmarks
         {
             provider.Dispose();
         }
+
+        _redisServer.Dispose();
 
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_file)!, Path.GetFileName(_file) + "*"))
         {
@@ -49,6 +56,9 @@ public class LeasedThroughputBenchmarks
 
     [Benchmark(OperationsPerInvoke = Calls, Description = "leased SQLite, 64 callers")]
     public Task LeasedSqlite() => Run(_sqlite);
+
+    [Benchmark(OperationsPerInvoke = Calls, Description = "leased Redis, 64 callers")]
+    public Task LeasedRedis() => Run(_redis);
 
     private static Task Run(IQuotaService quota)
     {

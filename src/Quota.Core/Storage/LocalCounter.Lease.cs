@@ -47,23 +47,34 @@ internal sealed partial class LocalCounter
     /// </summary>
     public bool TryGrant(QuotaMeterDelta[] deltas, out QuotaStoreResult result)
     {
-        bool low;
+        // The in-memory store's counter: exactly its old path, one gate and one add. (_caps is set before the counter is shared.)
+        if (_caps is not null)
+        {
+            return TryGrantFromBlock(deltas, out result);
+        }
+
         using (Enter())
         {
-            if (Removed)
-            {
-                result = default;
-                return false;
-            }
-
-            if (_caps is null)
+            if (!Removed)
             {
                 result = TryAdd(deltas);
                 return true;
             }
+        }
 
-            if (!TryGrantLeased(deltas, out result, out low))
+        result = default;
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryGrantFromBlock(QuotaMeterDelta[] deltas, out QuotaStoreResult result)
+    {
+        bool low;
+        using (Enter())
+        {
+            if (Removed || !TryGrantLeased(deltas, out result, out low))
             {
+                result = default;
                 return false;
             }
         }
@@ -77,7 +88,6 @@ internal sealed partial class LocalCounter
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryGrantLeased(ReadOnlySpan<QuotaMeterDelta> deltas, out QuotaStoreResult result, out bool low)
     {
         if (deltas.Length == 1 && deltas[0].Limit is { } only)
