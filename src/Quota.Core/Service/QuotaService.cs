@@ -13,14 +13,16 @@ internal sealed partial class QuotaService : IQuotaService
     private readonly InMemoryQuotaStore? _memory;
     private readonly QuotaTimeSource _time;
     private readonly QuotaMetrics _metrics;
+    private readonly QuotaAlertDispatcher _alerts;
     private PolicyRuntime? _lastPolicy;
 
-    public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics)
+    public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics, QuotaAlertDispatcher alerts)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(alerts);
 
         // Reading Value runs the validator: an application without a host fails here, at first use, with every problem listed.
         var value = options.Value;
@@ -42,6 +44,7 @@ internal sealed partial class QuotaService : IQuotaService
         _memory = store as InMemoryQuotaStore;
         _time = new QuotaTimeSource(clock, value.ClockReadInterval);
         _metrics = metrics;
+        _alerts = alerts;
     }
 
     public IReadOnlyCollection<QuotaPolicy> Policies { get; }
@@ -92,6 +95,10 @@ internal sealed partial class QuotaService : IQuotaService
         if (result.Applied)
         {
             CountConsumed(runtime, deltas);
+            if (runtime.Thresholds is not null)
+            {
+                WatchThresholds(runtime, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), WithAllowances(deltas, resolved.Allowances, result.Granted), result.Values);
+            }
         }
 
         return result.Applied;
@@ -116,11 +123,7 @@ internal sealed partial class QuotaService : IQuotaService
         ValidateSubject(runtime, subject);
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
-        var meters = await GuardAsync(
-            runtime,
-            _store.ReadAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), cancellationToken),
-            cancellationToken).ConfigureAwait(false);
-        return new QuotaUsage(runtime.Name, resolved.Key, resolved.Anchor, resolved.Cycle, meters, resolved.Allowances);
+        return await ReadUsageAsync(runtime, resolved, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask ResetAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default)
@@ -210,8 +213,14 @@ internal sealed partial class QuotaService : IQuotaService
             if (policy.Enforcement == QuotaEnforcement.Shadow)
             {
                 var added = await GuardAsync(runtime, _store.AddAsync(counter, deltas, expiresAt, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+                deltas = QuotaDeltas.WithGranted(deltas, added.Granted);
                 var over = FirstOver(deltas, added.Values);
                 CountConsumed(runtime, deltas);
+                if (runtime.Thresholds is not null)
+                {
+                    WatchThresholds(runtime, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, added.Values);
+                }
+
                 if (over >= 0)
                 {
                     _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[over].Meter), new("quota.enforcement", "shadow"));
@@ -229,17 +238,24 @@ internal sealed partial class QuotaService : IQuotaService
         }
     }
 
-    private QuotaDecision Decide(PolicyRuntime runtime, in Resolved resolved, Instant now, QuotaMeterDelta[] deltas, QuotaStoreResult result)
-        => Decide(runtime, resolved.Key, resolved.Box, now, deltas, result);
+    private QuotaDecision Decide(PolicyRuntime runtime, in Resolved resolved, Instant now, QuotaMeterDelta[] deltas, in QuotaStoreResult result)
+        => Decide(runtime, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, result);
 
-    private QuotaDecision Decide(PolicyRuntime runtime, string key, CycleBox box, Instant now, QuotaMeterDelta[] deltas, QuotaStoreResult result)
-        => Decide(runtime, key, box, now.ToUnixTimeTicks(), deltas, result);
-
-    private QuotaDecision Decide(PolicyRuntime runtime, string key, CycleBox box, long nowTicks, QuotaMeterDelta[] deltas, QuotaStoreResult result)
+    private QuotaDecision Decide(PolicyRuntime runtime, string key, CycleBox box, long nowTicks, QuotaMeterDelta[] deltas, in QuotaStoreResult result)
     {
+        if (result.Granted.Count != 0)
+        {
+            // The store compared against allowance plus grants: so do the decision's limits and remaining.
+            deltas = QuotaDeltas.WithGranted(deltas, result.Granted);
+        }
+
         if (result.Applied)
         {
             CountConsumed(runtime, deltas);
+            if (runtime.Thresholds is not null)
+            {
+                WatchThresholds(runtime, key, box, nowTicks, deltas, result.Values);
+            }
         }
         else if (_metrics.Refused.Enabled)
         {

@@ -14,6 +14,20 @@ public readonly struct QuotaStoreResult
         Values = values;
     }
 
+    /// <summary>Initializes a result of a counter that holds grants.</summary>
+    /// <param name="applied">Whether every delta was added.</param>
+    /// <param name="refusedIndex">The index of the first delta that did not fit, or -1 when applied.</param>
+    /// <param name="values">The usage of each delta's meter after the call, in the order of the deltas.</param>
+    /// <param name="granted">
+    /// Each delta meter's total grants in the cycle, in the order of the deltas (zero for a meter without any), which
+    /// the store added to the delta's limit; <see langword="default"/> (no values) when the counter holds no grant.
+    /// </param>
+    public QuotaStoreResult(bool applied, int refusedIndex, QuotaCounterValues values, QuotaCounterValues granted)
+        : this(applied, refusedIndex, values)
+    {
+        Granted = granted;
+    }
+
     /// <summary>Gets a value indicating whether every delta was added. When <see langword="false"/>, nothing was.</summary>
     public bool Applied { get; }
 
@@ -22,4 +36,10 @@ public readonly struct QuotaStoreResult
 
     /// <summary>Gets the usage of each delta's meter after the call (unchanged when refused), in the order of the deltas.</summary>
     public QuotaCounterValues Values { get; }
+
+    /// <summary>
+    /// Gets each delta meter's total grants in the cycle, in the order of the deltas, or no values (<see cref="QuotaCounterValues.Count"/>
+    /// is 0) when the counter holds no grant. A limited delta fitted when it fitted within its limit plus its grants.
+    /// </summary>
+    public QuotaCounterValues Granted { get; }
 }

@@ -43,7 +43,7 @@ internal static class SqliteCounters
     }
 
     /// <summary>
-    /// The largest usage a delta may be added to: within the limit (<see cref="QuotaMeterDelta.Fits"/>) when limits
+    /// The largest usage a delta may be added to: within the limit (<see cref="QuotaMeterDelta.Fits(long)"/>) when limits
     /// apply, and always without passing <see cref="long.MaxValue"/> (SQLite would silently turn the sum into a float).
     /// </summary>
     public static long Room(in QuotaMeterDelta delta, bool limited)

@@ -30,6 +30,18 @@ public sealed class FaultyStore(bool hang) : IQuotaStore
     public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
         => Fail<Instant?>();
 
+    public ValueTask<QuotaGrantResult> GrantAsync(QuotaCounterKey counter, QuotaGrant grant, long maxTotal, Instant expiresAt, CancellationToken cancellationToken = default)
+        => Fail<QuotaGrantResult>();
+
+    public ValueTask<bool> TryMarkAlertAsync(QuotaCounterKey counter, QuotaAlertMark alert, Instant expiresAt, CancellationToken cancellationToken = default)
+        => Fail<bool>();
+
+    public ValueTask<IReadOnlyList<QuotaCounterSnapshot>> ReadCountersAsync(IReadOnlyList<QuotaCounterKey> counters, CancellationToken cancellationToken = default)
+        => Fail<IReadOnlyList<QuotaCounterSnapshot>>();
+
+    public ValueTask<QuotaSubjectPage> ListSubjectsAsync(string policy, string? continuation, int limit, CancellationToken cancellationToken = default)
+        => Fail<QuotaSubjectPage>();
+
     private ValueTask<T> Fail<T>()
     {
         Interlocked.Increment(ref _calls);
