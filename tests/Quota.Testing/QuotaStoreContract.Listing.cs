@@ -19,6 +19,9 @@ public abstract partial class QuotaStoreContract
             Assert.True(++pages <= 10_000, "the listing never ended");
             subjects.AddRange(page.Subjects);
             continuation = page.Continuation;
+
+            // A continuation travels in URLs (an admin API's next link): unreserved characters only.
+            Assert.True(continuation is null || (continuation.Length > 0 && continuation.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~')), $"continuation '{continuation}' needs escaping in a URL");
         }
         while (continuation is not null);
 

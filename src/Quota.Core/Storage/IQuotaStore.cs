@@ -130,7 +130,10 @@ public interface IQuotaStore
     /// counters have expired since (their counters read empty).
     /// </summary>
     /// <param name="policy">The policy's name.</param>
-    /// <param name="continuation">The <see cref="QuotaSubjectPage.Continuation"/> of the previous page, or <see langword="null"/> for the first.</param>
+    /// <param name="continuation">
+    /// The <see cref="QuotaSubjectPage.Continuation"/> of the previous page, or <see langword="null"/> for the first. A store
+    /// issues continuations made of URL-unreserved characters only (<c>A–Z a–z 0–9 - . _ ~</c>), so they travel in links.
+    /// </param>
     /// <param name="limit">The most subjects in the page, at least 1.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The page; its continuation is <see langword="null"/> after the last subject.</returns>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using NodaTime;
 
@@ -59,8 +60,9 @@ public sealed partial class InMemoryQuotaStore
         }
 
         var next = start + count;
+        // Plain ASCII, safe in a URL: the last key travels as base64url of its lossless UTF-8.
         var token = next < snapshot.Keys.Length
-            ? string.Create(CultureInfo.InvariantCulture, $"{snapshot.Id}:{next}:{snapshot.Keys[next - 1]}")
+            ? string.Create(CultureInfo.InvariantCulture, $"{snapshot.Id}.{next}.{Base64Url.EncodeToString(LosslessUtf8.GetBytes(snapshot.Keys[next - 1]))}")
             : null;
         return new ValueTask<QuotaSubjectPage>(new QuotaSubjectPage(subjects, token));
     }
@@ -68,15 +70,26 @@ public sealed partial class InMemoryQuotaStore
     /// <summary>Finds the listing a continuation belongs to, or takes a new snapshot and continues after its last key.</summary>
     private (ListingSnapshot Snapshot, int Start) Resume(string policy, string continuation)
     {
-        var parts = continuation.Split(':', 3);
-        if (parts.Length != 3
-            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        long id;
+        int index;
+        var parts = continuation.Split('.');
+        string last;
+        try
         {
-            throw new ArgumentException("The continuation is not one this store issued. Pass the Continuation of the previous page, or null for the first page.", nameof(continuation));
+            if (parts.Length != 3
+                || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsedId)
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parsedIndex))
+            {
+                throw new FormatException();
+            }
+
+            (id, index, last) = (parsedId, parsedIndex, LosslessUtf8.GetString(Base64Url.DecodeFromChars(parts[2])));
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw new ArgumentException("The continuation is not one this store issued. Pass the Continuation of the previous page, or null for the first page.", nameof(continuation), ex);
         }
 
-        var last = parts[2];
         lock (_listingsGate)
         {
             foreach (var kept in _listings)

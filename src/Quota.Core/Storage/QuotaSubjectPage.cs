@@ -18,7 +18,7 @@ public sealed class QuotaSubjectPage
 
     /// <summary>
     /// Gets the opaque token that asks the store for the next page, or <see langword="null"/> when there is none. Only the
-    /// store that issued it understands it.
+    /// store that issued it understands it. Quota's stores issue plain ASCII that is safe in a URL.
     /// </summary>
     public string? Continuation { get; }
 }
