@@ -9,7 +9,9 @@ internal static class AdminProblems
     /// <summary>400 with an <c>errors</c> member: each offending parameter or body member and what to send.</summary>
     public static IResult Invalid(IReadOnlyDictionary<string, string[]> errors) => TypedResults.ValidationProblem(
         errors,
-        detail: string.Join(" ", errors.SelectMany(pair => pair.Value)),
+        detail: errors.Sum(pair => pair.Value.Length) == 1
+            ? errors.Single().Value[0]
+            : $"{string.Join(", ", errors.Keys.Select(name => $"'{name}'"))} need fixing; 'errors' says what to send for each.",
         title: "Invalid quota admin request",
         type: QuotaProblemTypes.AdminInvalidRequest);
 
