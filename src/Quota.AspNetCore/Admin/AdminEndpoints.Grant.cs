@@ -10,12 +10,7 @@ internal sealed partial class AdminEndpoints
     /// </summary>
     public Task GrantAsync(HttpContext context) => RunAsync(context, null, async () =>
     {
-        if (Refuse(context) is { } forged)
-        {
-            return forged;
-        }
-
-        var (body, problem) = await AdminBody.ReadAsync(context, AdminJsonContext.Default.GrantRequest, AdminExamples.Grant).ConfigureAwait(false);
+        var (body, problem) = await ReadActionAsync(context, AdminJsonContext.Default.GrantRequest, AdminExamples.Grant).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;

@@ -10,12 +10,7 @@ internal sealed partial class AdminEndpoints
     /// </summary>
     public Task ResetAsync(HttpContext context) => RunAsync(context, null, async () =>
     {
-        if (Refuse(context) is { } forged)
-        {
-            return forged;
-        }
-
-        var (body, problem) = await AdminBody.ReadAsync(context, AdminJsonContext.Default.ResetRequest, AdminExamples.Reset).ConfigureAwait(false);
+        var (body, problem) = await ReadActionAsync(context, AdminJsonContext.Default.ResetRequest, AdminExamples.Reset).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -46,17 +41,4 @@ internal sealed partial class AdminEndpoints
             return AdminProblems.Invalid(ex.ParamName ?? "key", AdminText.Message(ex));
         }
     });
-
-    /// <summary>The cross-site forgery check of a state-changing request, logged when it refuses.</summary>
-    private IResult? Refuse(HttpContext context)
-    {
-        var problem = AdminRequestGuard.Check(context.Request);
-        if (problem is not null)
-        {
-            var site = context.Request.Headers["Sec-Fetch-Site"].ToString();
-            AdminLog.Refused(logger, site.Length > 0 ? $"Sec-Fetch-Site: {site}" : $"no {QuotaAdmin.RequestHeader} header", context.Request.Method, context.Request.Path);
-        }
-
-        return problem;
-    }
 }
