@@ -3,25 +3,25 @@ using Quota.PluginSdk;
 
 namespace Quota.Samples.Plugin;
 
-/// <summary>One run of the plugin: meter its paid rows, stop cleanly when the team's allowance runs out.</summary>
-internal sealed class SyncRun(IUsageClientFactory usageClients, IQuotaService quota, string policy)
+/// <summary>One run of a plugin: meter its paid rows, stop cleanly when its allowance runs out.</summary>
+internal sealed class SyncRun(IUsageClientFactory usageClients)
 {
-    /// <summary>Syncs every table; returns false when the team's quota stopped the sync.</summary>
-    public async Task<bool> RunAsync(int number, CancellationToken cancellationToken)
+    /// <summary>Syncs every table of the plugin; returns false when the quota stopped the sync.</summary>
+    public async Task<bool> RunAsync(int number, SourcePlugin plugin, CancellationToken cancellationToken)
     {
-        var tables = GitHubSource.Tables();
-        var meta = GitHubSource.Meta with { SkipUsageClient = !PaidTables.ContainsPaidTables(tables) };
+        var tables = plugin.Tables();
+        var meta = plugin.Meta with { SkipUsageClient = !tables.HasPaidTables() };
         Console.WriteLine($"Run {number}: syncing {tables.Count} tables of {meta} …");
 
         var client = usageClients.Create(meta);
         try
         {
-            // Refuses at once when the team has nothing left; later cancels the token if another run uses it up.
+            // Refuses at once when the plugin has nothing left; later cancels the token if another run uses it up.
             await using var monitor = await QuotaMonitor.WithCancelOnQuotaExceeded(cancellationToken, client);
             var hooks = new SyncHooks(client);
             foreach (var table in tables)
             {
-                await SyncTableAsync(hooks, table, monitor);
+                await SyncTableAsync(hooks, plugin, table, monitor);
             }
 
             await hooks.OnSyncFinishAsync();
@@ -37,18 +37,17 @@ internal sealed class SyncRun(IUsageClientFactory usageClients, IQuotaService qu
         {
             // Records every counted row (a no-op if the sync finish already did); throws if they cannot be recorded.
             await client.DisposeAsync();
-            await PrintUsageAsync(meta.Team);
         }
     }
 
-    private static async Task SyncTableAsync(SyncHooks hooks, Table table, QuotaMonitorScope monitor)
+    private static async Task SyncTableAsync(SyncHooks hooks, SourcePlugin plugin, Table table, QuotaMonitorScope monitor)
     {
         hooks.OnBeforeSend(new SyncMigrateTable(table));
         var sent = 0;
-        while (sent < GitHubSource.RowsPerTable)
+        while (sent < plugin.RowsPerTable)
         {
             monitor.ThrowIfCancellationRequested();
-            var page = await GitHubSource.FetchPageAsync(table, GitHubSource.PageSize, monitor.Token);
+            var page = await SourcePlugin.FetchPageAsync(table, SourcePlugin.PageSize, monitor.Token);
             try
             {
                 hooks.OnBeforeSend(page);
@@ -60,29 +59,13 @@ internal sealed class SyncRun(IUsageClientFactory usageClients, IQuotaService qu
             }
 
             sent += (int)page.Rows;
-            if (sent % 10_000 == 0)
-            {
-                Progress(table, sent, sent == GitHubSource.RowsPerTable ? "done" : null);
-            }
         }
+
+        Progress(table, sent, "done");
     }
 
-    private static void Progress(Table table, int sent, string? note)
+    private static void Progress(Table table, int sent, string note)
         => Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  {table.Name,-22} {(table.IsPaid ? "paid" : "free"),-4} {sent,7:N0} rows{(note is null ? string.Empty : "  " + note)}"));
-
-    private async Task PrintUsageAsync(string team)
-    {
-        var usage = await quota.GetUsageAsync(policy, team);
-        var used = usage.Meters.GetValueOrDefault(UsageMeters.Rows);
-        var limit = usage.Limits.GetValueOrDefault(UsageMeters.Rows);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Team '{team}' has used {used:N0} of {limit:N0} paid rows this month (resets {usage.NextResetDate:uuuu-MM-dd})."));
-        foreach (var (meter, rows) in usage.Meters.Where(m => m.Key.StartsWith(UsageMeters.TablePrefix, StringComparison.Ordinal)).OrderBy(m => m.Key, StringComparer.Ordinal))
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {meter,-28} {rows,7:N0}"));
-        }
-
-        Console.WriteLine();
-    }
+            $"  {table.Name,-22} {(table.IsPaid ? "paid" : "free"),-4} {sent,7:N0} rows  {note}"));
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using NodaTime;
 using Quota.PluginSdk;
 
 namespace Quota.Benchmarks.PluginSdk;
@@ -17,15 +16,12 @@ internal sealed class PluginSdkBench : IDisposable
         services.AddQuota().AddPolicy(Policy, QuotaPeriod.Monthly);
         _provider = services.BuildServiceProvider();
         Quota = _provider.GetRequiredService<IQuotaService>();
-        Clock = _provider.GetRequiredService<IClock>();
     }
 
     public IQuotaService Quota { get; }
 
-    public IClock Clock { get; }
-
     public IUsageClient CreateClient(bool skip = false)
-        => UsageClient.Create(new PluginMeta { Team = "acme", Name = "bench", SkipUsageClient = skip }, Quota, Policy, Clock);
+        => UsageClient.Create(new PluginMeta { Team = "acme", Name = "bench", SkipUsageClient = skip }, Quota, Policy);
 
     public void Dispose() => _provider.Dispose();
 }

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using NodaTime;
 
 namespace Quota.PluginSdk;
 
-/// <summary>The registered <see cref="IUsageClientFactory"/>: the quota service, the clock, and validated options.</summary>
-internal sealed class UsageClientFactory(IQuotaService quota, IClock clock, IOptions<UsageClientOptions> options, string policy, ILoggerFactory? loggers)
+/// <summary>
+/// The registered <see cref="IUsageClientFactory"/>: the quota service, validated options, and the application's logger
+/// factory and <see cref="TimeProvider"/> where the options leave them unset.
+/// </summary>
+internal sealed class UsageClientFactory(IQuotaService quota, IOptions<UsageClientOptions> options, string policy, ILoggerFactory? loggers, TimeProvider time)
     : IUsageClientFactory
 {
     public IUsageClient Create(PluginMeta meta)
@@ -17,6 +19,7 @@ internal sealed class UsageClientFactory(IQuotaService quota, IClock clock, IOpt
             copy.Logger = loggers.CreateLogger("Quota.PluginSdk.UsageClient");
         }
 
-        return UsageClient.Create(meta, quota, policy, copy, clock);
+        copy.TimeProvider ??= time;
+        return UsageClient.Create(meta, quota, policy, copy);
     }
 }

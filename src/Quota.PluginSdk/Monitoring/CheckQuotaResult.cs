@@ -3,8 +3,11 @@ using NodaTime;
 namespace Quota.PluginSdk;
 
 /// <summary>The answer of a quota check.</summary>
-/// <param name="HasQuota"><see langword="true"/> while the team has rows left in the current cycle (or its rows are not capped).</param>
-/// <param name="SuggestedQueryInterval">How long to wait before checking again, or <see langword="null"/> for the checker's own interval.</param>
+/// <param name="HasQuota"><see langword="true"/> while rows are left in the current cycle (or its rows are not capped).</param>
+/// <param name="SuggestedQueryInterval">
+/// How long a monitor should wait between checks from now on, or <see langword="null"/> (or zero or less) to keep its
+/// current interval.
+/// </param>
 /// <param name="RemainingRows">The rows left in the cycle, counting rows this client has not flushed yet; <see langword="null"/> when rows are not capped.</param>
 /// <param name="ResetsAt">When the allowance next resets, or <see langword="null"/> when unknown.</param>
 public readonly record struct CheckQuotaResult(bool HasQuota, TimeSpan? SuggestedQueryInterval = null, long? RemainingRows = null, Instant? ResetsAt = null)

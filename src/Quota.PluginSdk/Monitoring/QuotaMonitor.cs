@@ -1,6 +1,6 @@
 namespace Quota.PluginSdk;
 
-/// <summary>Stops a sync when its team runs out of quota: CloudQuery's <c>WithCancelOnQuotaExceeded</c>.</summary>
+/// <summary>Stops a sync when it runs out of quota: CloudQuery's <c>WithCancelOnQuotaExceeded</c>.</summary>
 public static class QuotaMonitor
 {
     /// <summary>
@@ -14,12 +14,9 @@ public static class QuotaMonitor
     /// The running monitor: pass its <see cref="QuotaMonitorScope.Token"/> to the sync, read
     /// <see cref="QuotaMonitorScope.Reason"/> after a cancellation, and dispose it when the sync ends.
     /// </returns>
-    /// <exception cref="QuotaExceededException">The team has no quota now; the message names the team and what to do.</exception>
+    /// <exception cref="QuotaExceededException">No quota is left now; the message names the plugin (or team) and what to do.</exception>
     /// <exception cref="QuotaStoreException">The first check failed.</exception>
-    public static Task<QuotaMonitorScope> WithCancelOnQuotaExceeded(CancellationToken cancellationToken, IQuotaMonitor monitor, QuotaMonitorOptions? options = null)
-        => WithCancelOnQuotaExceeded(cancellationToken, monitor, options, SystemDelays.Instance);
-
-    internal static async Task<QuotaMonitorScope> WithCancelOnQuotaExceeded(CancellationToken cancellationToken, IQuotaMonitor monitor, QuotaMonitorOptions? options, IDelayScheduler delays)
+    public static async Task<QuotaMonitorScope> WithCancelOnQuotaExceeded(CancellationToken cancellationToken, IQuotaMonitor monitor, QuotaMonitorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(monitor);
         var copy = (options ?? new QuotaMonitorOptions()).Copy();
@@ -28,9 +25,9 @@ public static class QuotaMonitor
         var first = await monitor.CheckQuotaAsync(cancellationToken).ConfigureAwait(false);
         if (!first.HasQuota)
         {
-            throw new QuotaExceededException(monitor.TeamName, first.ResetsAt);
+            throw QuotaExceededException.For(monitor, first.ResetsAt);
         }
 
-        return new QuotaMonitorScope(monitor, copy, delays, first.SuggestedQueryInterval, cancellationToken);
+        return new QuotaMonitorScope(monitor, copy, QuotaMonitorScope.Suggested(first), cancellationToken);
     }
 }

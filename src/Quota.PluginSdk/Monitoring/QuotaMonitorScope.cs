@@ -1,24 +1,24 @@
 namespace Quota.PluginSdk;
 
 /// <summary>
-/// A running quota monitor: a token that is cancelled when the team runs out of quota (or its quota cannot be
+/// A running quota monitor: a token that is cancelled when the quota runs out (or its quota cannot be
 /// checked), and the reason why. Dispose it when the sync ends to stop checking.
 /// </summary>
 public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
 {
     private readonly IQuotaMonitor _monitor;
     private readonly QuotaMonitorOptions _options;
-    private readonly IDelayScheduler _delays;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _sync;
     private readonly CancellationTokenSource _stop;
     private readonly Task _loop;
     private Exception? _reason;
 
-    internal QuotaMonitorScope(IQuotaMonitor monitor, QuotaMonitorOptions options, IDelayScheduler delays, TimeSpan? firstInterval, CancellationToken cancellationToken)
+    internal QuotaMonitorScope(IQuotaMonitor monitor, QuotaMonitorOptions options, TimeSpan? firstInterval, CancellationToken cancellationToken)
     {
         _monitor = monitor;
         _options = options;
-        _delays = delays;
+        _time = options.TimeProvider ?? TimeProvider.System;
         _sync = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(_sync.Token);
         _loop = Task.Run(() => RunAsync(firstInterval ?? options.CheckInterval));
@@ -28,7 +28,7 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
     public CancellationToken Token => _sync.Token;
 
     /// <summary>
-    /// Gets why the monitor cancelled <see cref="Token"/>: a <see cref="QuotaExceededException"/> naming the team, or an
+    /// Gets why the monitor cancelled <see cref="Token"/>: a <see cref="QuotaExceededException"/> naming the plugin (or team), or an
     /// <see cref="AggregateException"/> holding every failed check. <see langword="null"/> while it has not, or when the caller's token did.
     /// </summary>
     public Exception? Reason => Volatile.Read(ref _reason);
@@ -71,7 +71,7 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
         {
             while (true)
             {
-                await _delays.DelayAsync(interval, cancellationToken).ConfigureAwait(false);
+                await _time.DelayAsync(interval, cancellationToken).ConfigureAwait(false);
                 CheckQuotaResult result;
                 try
                 {
@@ -90,16 +90,15 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
                         return;
                     }
 
-                    interval = _options.CheckInterval;
                     continue;
                 }
 
                 failures.Clear();
-                interval = result.SuggestedQueryInterval ?? _options.CheckInterval;
+                interval = Suggested(result) ?? interval;
                 if (!result.HasQuota)
                 {
                     QuotaMonitorLog.QuotaExceeded(_options.Logger, _monitor.TeamName);
-                    await CancelAsync(new QuotaExceededException(_monitor.TeamName, result.ResetsAt)).ConfigureAwait(false);
+                    await CancelAsync(QuotaExceededException.For(_monitor, result.ResetsAt)).ConfigureAwait(false);
                     return;
                 }
             }
@@ -109,6 +108,13 @@ public sealed class QuotaMonitorScope : IAsyncDisposable, IDisposable
             // Disposed, or the caller cancelled the sync.
         }
     }
+
+    /// <summary>
+    /// The interval a check suggests, if it suggests a usable one. As in CloudQuery's monitor, the polling interval
+    /// changes only then: a failed check, or one that suggests none (or zero or less), keeps the current interval.
+    /// </summary>
+    internal static TimeSpan? Suggested(CheckQuotaResult result)
+        => result.SuggestedQueryInterval is { } suggested && suggested > TimeSpan.Zero ? suggested : null;
 
     private Task CancelAsync(Exception reason)
     {

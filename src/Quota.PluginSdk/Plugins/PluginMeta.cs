@@ -2,12 +2,14 @@ namespace Quota.PluginSdk;
 
 /// <summary>Who a plugin is, and whether its usage is metered at all.</summary>
 /// <remarks>
-/// <see cref="Team"/> is the subject key usage is counted under: with a policy such as "rows per month per team",
-/// every plugin run of one team draws on the same allowance.
+/// Usage is counted per plugin by default, as in CloudQuery: under the subject key <c>team/kind/name</c>, e.g.
+/// <c>acme/source/github</c>, so every run of one plugin of a team draws on that plugin's allowance. With
+/// <see cref="UsageScope.Team"/> every plugin of the team draws on one allowance under the key <see cref="Team"/>.
+/// See <see cref="UsageSubjects.KeyOf"/>.
 /// </remarks>
 public sealed record PluginMeta
 {
-    /// <summary>Gets the team whose allowance the plugin's rows are counted against, e.g. <c>acme</c>. Required.</summary>
+    /// <summary>Gets the team that runs the plugin and whose allowances its rows are counted against, e.g. <c>acme</c>. Required.</summary>
     public required string Team { get; init; }
 
     /// <summary>Gets whether the plugin is a source or a destination.</summary>

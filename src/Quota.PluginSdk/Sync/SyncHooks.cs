@@ -16,11 +16,12 @@ public sealed class SyncHooks(IUsageClient usage)
 
     /// <summary>
     /// Counts the rows of an insert into a paid table, per table. Other messages, and inserts into free tables, pass
-    /// uncounted. Once the team's allowance is used up the insert is refused: nothing is counted and it must not be sent.
+    /// uncounted. Once the allowance (the plugin's, or its team's) is used up the insert is refused: nothing is counted
+    /// and it must not be sent.
     /// </summary>
     /// <param name="message">The message about to be sent.</param>
     /// <returns>The message, to send.</returns>
-    /// <exception cref="QuotaExceededException">The team's allowance is used up; stop the sync.</exception>
+    /// <exception cref="QuotaExceededException">The allowance is used up; stop the sync.</exception>
     /// <exception cref="ObjectDisposedException">The usage client is closed (<see cref="OnSyncFinishAsync"/> was called).</exception>
     public SyncMessage OnBeforeSend(SyncMessage message)
     {
@@ -46,5 +47,5 @@ public sealed class SyncHooks(IUsageClient usage)
 
     [DoesNotReturn]
     private void ThrowRefused(SyncInsert insert)
-        => throw new QuotaExceededException(_usage.TeamName, resetsAt: null, $", so {insert.Rows} rows of '{insert.Table.Name}' were not sent");
+        => throw QuotaExceededException.For(_usage, resetsAt: null, $", so {insert.Rows} rows of '{insert.Table.Name}' were not sent");
 }

@@ -1,6 +1,9 @@
 namespace Quota.PluginSdk;
 
-/// <summary>Marks and finds paid tables, relations included (CloudQuery's <c>MakeAllTablesPaid</c> and <c>ContainsPaidTables</c>).</summary>
+/// <summary>
+/// Marks and finds paid tables, relations included: CloudQuery's <c>premium.MakeAllTablesPaid</c> and
+/// <c>premium.ContainsPaidTables</c>, and its <c>schema.Tables.GetPaidTables</c> and <c>HasPaidTables</c> as extension methods.
+/// </summary>
 public static class PaidTables
 {
     /// <summary>Marks every table and every table related to it, at any depth, as paid.</summary>
@@ -27,6 +30,20 @@ public static class PaidTables
         ArgumentNullException.ThrowIfNull(tables);
         return Flatten(tables).Any(table => table.IsPaid);
     }
+
+    /// <summary>Returns every paid table, and every paid table related to one at any depth, once each, parents before children.</summary>
+    /// <param name="tables">The plugin's tables.</param>
+    /// <returns>The paid tables, e.g. to list what a sync will meter; empty when none is paid.</returns>
+    public static IReadOnlyList<Table> GetPaidTables(this IEnumerable<Table> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        return FlattenCore(tables).Where(table => table.IsPaid).ToList();
+    }
+
+    /// <summary>Returns whether any table, or any table related to one at any depth, is paid (the same as <see cref="ContainsPaidTables"/>).</summary>
+    /// <param name="tables">The plugin's tables.</param>
+    /// <returns><see langword="true"/> when at least one is paid: the sync needs a metered usage client.</returns>
+    public static bool HasPaidTables(this IEnumerable<Table> tables) => ContainsPaidTables(tables);
 
     /// <summary>Returns every table and every related table once, parents before children; a table related to itself is visited once.</summary>
     /// <param name="tables">The top-level tables.</param>

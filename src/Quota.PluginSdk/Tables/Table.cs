@@ -1,7 +1,7 @@
 namespace Quota.PluginSdk;
 
 /// <summary>A table a plugin syncs, whether its rows are paid for, and its child tables.</summary>
-/// <remarks>Only rows of paid tables are counted against the team's allowance (see <see cref="PaidTables"/>).</remarks>
+/// <remarks>Only rows of paid tables are counted against the allowance (see <see cref="PaidTables"/>).</remarks>
 public sealed class Table
 {
     /// <summary>Initializes a table.</summary>
@@ -20,7 +20,7 @@ public sealed class Table
     /// <summary>Gets the table's name.</summary>
     public string Name { get; }
 
-    /// <summary>Gets or sets a value indicating whether the table's rows count against the team's allowance.</summary>
+    /// <summary>Gets or sets a value indicating whether the table's rows count against the allowance.</summary>
     public bool IsPaid { get; set; }
 
     /// <summary>Gets the child tables synced for each row of this one (e.g. an issue's comments).</summary>

@@ -50,7 +50,7 @@ internal sealed partial class BatchingUsageClient
             var unsent = Volatile.Read(ref _unsent);
             var rows = UnrecordedRows();
             throw new UsageReportException(
-                $"Could not record {rows} rows of {_meta} under quota policy '{_policy}' after {unsent?.Attempts ?? 1} attempts: {failure.Message} "
+                $"Could not record {rows} rows of {_meta} under quota policy '{_policy}' (subject '{_subject}') after {unsent?.Attempts ?? 1} attempts: {failure.Message} "
                 + "These rows are not counted. Check that the quota store is reachable, or raise UsageClientOptions.MaxRetries and MaxWaitTime to ride out longer outages.",
                 failure)
             {

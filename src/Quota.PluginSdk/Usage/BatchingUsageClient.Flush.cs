@@ -43,7 +43,7 @@ internal sealed partial class BatchingUsageClient
         long rows = 0;
         if (_guard.Mode == IncreaseGuard.PerTable)
         {
-            amounts = new Dictionary<string, long>(_tables.Count + 1, StringComparer.Ordinal);
+            amounts = new Dictionary<string, long>(_tables.Count + 2, StringComparer.Ordinal);
             foreach (var counter in _tables.Values)
             {
                 var taken = Volatile.Read(ref counter.Rows);
@@ -68,10 +68,15 @@ internal sealed partial class BatchingUsageClient
                 return null;
             }
 
-            amounts = new Dictionary<string, long>(1, StringComparer.Ordinal);
+            amounts = new Dictionary<string, long>(2, StringComparer.Ordinal);
         }
 
         amounts[UsageMeters.Rows] = rows;
+        if (_pluginMeter is not null)
+        {
+            amounts[_pluginMeter] = rows;
+        }
+
         Interlocked.Add(ref _pending.Value, -rows);
         var batch = new UsageBatch(Guid.NewGuid().ToString("N"), amounts, rows);
         lock (_viewLock)
@@ -92,20 +97,20 @@ internal sealed partial class BatchingUsageClient
     /// <summary>Records a batch under its idempotency id, retrying at once with capped exponential backoff and jitter.</summary>
     private async Task<Exception?> SendAsync(UsageBatch batch, CancellationToken cancellationToken)
     {
-        var maxAttempts = _maxRetries + 1;
-        for (var attempt = 1; ; attempt++)
+        var maxAttempts = (long)_maxRetries + 1;
+        for (var attempt = 1L; ; attempt++)
         {
             batch.Attempts++;
             try
             {
-                var applied = await _quota.RecordAsync(_policy, _meta.Team, batch.Amounts, batch.Id, cancellationToken).ConfigureAwait(false);
+                var applied = await _quota.RecordAsync(_policy, _subject, batch.Amounts, batch.Id, cancellationToken).ConfigureAwait(false);
                 if (applied)
                 {
-                    UsageClientLog.Recorded(_logger, batch.Rows, _meta.Team, _policy, batch.Id, batch.Attempts);
+                    UsageClientLog.Recorded(_logger, batch.Rows, _subject, _policy, batch.Id, batch.Attempts);
                 }
                 else
                 {
-                    UsageClientLog.AlreadyRecorded(_logger, batch.Id, _meta.Team);
+                    UsageClientLog.AlreadyRecorded(_logger, batch.Id, _subject);
                 }
 
                 lock (_viewLock)
@@ -123,32 +128,34 @@ internal sealed partial class BatchingUsageClient
             catch (ArgumentException ex)
             {
                 // A bad policy or amount is a bug, not an outage: retrying cannot help.
-                UsageClientLog.GaveUp(_logger, ex, batch.Rows, _meta.Team, batch.Attempts);
+                UsageClientLog.GaveUp(_logger, ex, batch.Rows, _subject, batch.Attempts);
                 return ex;
             }
             catch (Exception ex)
             {
                 if (attempt >= maxAttempts)
                 {
-                    UsageClientLog.GaveUp(_logger, ex, batch.Rows, _meta.Team, batch.Attempts);
+                    UsageClientLog.GaveUp(_logger, ex, batch.Rows, _subject, batch.Attempts);
                     return ex;
                 }
 
                 var delay = Backoff(attempt);
-                UsageClientLog.Retrying(_logger, ex, batch.Rows, _meta.Team, attempt, maxAttempts, delay);
-                await _delays.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                UsageClientLog.Retrying(_logger, ex, batch.Rows, _subject, attempt, maxAttempts, delay);
+                await _time.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>
     /// The wait before retry <paramref name="retry"/> (1-based): <c>MinWaitTime × 2^(retry−1)</c> capped at
-    /// <c>MaxWaitTime</c>, then jittered to between half and all of that, so clients that failed together spread out.
+    /// <c>MaxWaitTime</c> (so every wait is the cap when it is below the first wait, as in Go's HTTP client), then
+    /// jittered to between half and all of that, so clients that failed together spread out.
     /// </summary>
-    internal TimeSpan Backoff(int retry)
+    internal TimeSpan Backoff(long retry)
     {
         var exponent = Math.Min(retry - 1, 30);
-        var ticks = Math.Min((double)_minWait.Ticks * Math.Pow(2, exponent), _maxWait.Ticks);
+        var cap = Math.Min(_maxWait.Ticks, TimerLimits.Longest.Ticks);
+        var ticks = Math.Min((double)_minWait.Ticks * Math.Pow(2, exponent), cap);
         var jittered = (ticks / 2) + (Random.Shared.NextDouble() * ticks / 2);
         return TimeSpan.FromTicks((long)jittered);
     }

@@ -1,13 +1,13 @@
-using NodaTime;
-
 namespace Quota.PluginSdk;
 
 internal sealed partial class BatchingUsageClient
 {
     /// <summary>
-    /// The background flusher. It flushes a full batch once the minimum time since the last flush has passed, and
-    /// anything pending (or a batch that failed before) at the maximum time; in between it sleeps until a counting
-    /// thread signals a full batch or the maximum time comes.
+    /// The background flusher. A batch is due when it is full or when the maximum time has passed since the last tick;
+    /// a due batch is flushed once the minimum time since the last flush has passed (at once before the first flush, as
+    /// in Go, whose last-flush time starts at zero). In between it sleeps until a counting thread signals a full batch or
+    /// the next tick comes. Intervals are measured on the <see cref="TimeProvider"/>'s monotonic timestamps, so a change
+    /// of the wall clock neither hastens nor delays a flush.
     /// </summary>
     private async Task RunFlusherAsync()
     {
@@ -15,33 +15,24 @@ internal sealed partial class BatchingUsageClient
         try
         {
             await RefreshQuotaAsync(cancellationToken).ConfigureAwait(false);
-            var lastFlush = _clock.GetCurrentInstant();
-            var nextTick = lastFlush + _maxBetweenFlushes;
+            long? lastFlush = null;
+            var lastTick = _time.GetTimestamp();
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
 
                 // Re-arm the signal before looking, so a batch that fills after this look wakes the wait below.
                 Volatile.Write(ref _batchSignalled, 0);
-                var now = _clock.GetCurrentInstant();
                 var pending = Volatile.Read(ref _pending.Value);
-                if (pending >= _batchLimit)
+                var full = pending >= _batchLimit;
+                var untilTick = _maxBetweenFlushes - _time.GetElapsedTime(lastTick);
+                if (!full && untilTick > TimeSpan.Zero)
                 {
-                    var due = lastFlush + _minBetweenFlushes;
-                    if (now < due)
-                    {
-                        // Full, but too soon: counting threads need not signal again meanwhile.
-                        Volatile.Write(ref _batchSignalled, 1);
-                        await _delays.DelayAsync((due - now).ToTimeSpan(), cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-                }
-                else if (now < nextTick)
-                {
-                    await WaitForBatchOrTickAsync(nextTick - now, cancellationToken).ConfigureAwait(false);
+                    await WaitForBatchOrTickAsync(untilTick, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                else if (pending <= 0 && Volatile.Read(ref _unsent) is null)
+
+                if (!full && pending <= 0 && Volatile.Read(ref _unsent) is null)
                 {
                     if (Volatile.Read(ref _outOfQuota) != 0)
                     {
@@ -49,13 +40,20 @@ internal sealed partial class BatchingUsageClient
                         await RefreshQuotaAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    nextTick = now + _maxBetweenFlushes;
+                    lastTick = _time.GetTimestamp();
+                    continue;
+                }
+
+                if (lastFlush is { } last && _minBetweenFlushes - _time.GetElapsedTime(last) is var tooSoon && tooSoon > TimeSpan.Zero)
+                {
+                    // Due, but too soon: counting threads need not signal a full batch meanwhile.
+                    Volatile.Write(ref _batchSignalled, 1);
+                    await _time.DelayAsync(tooSoon, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 await FlushAsync(drain: false, cancellationToken).ConfigureAwait(false);
-                lastFlush = _clock.GetCurrentInstant();
-                nextTick = lastFlush + _maxBetweenFlushes;
+                lastFlush = lastTick = _time.GetTimestamp();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -64,15 +62,15 @@ internal sealed partial class BatchingUsageClient
         }
         catch (Exception ex)
         {
-            UsageClientLog.FlusherFailed(_logger, ex, _meta.Team);
+            UsageClientLog.FlusherFailed(_logger, ex, _subject);
         }
     }
 
-    private async Task WaitForBatchOrTickAsync(Duration untilTick, CancellationToken cancellationToken)
+    private async Task WaitForBatchOrTickAsync(TimeSpan untilTick, CancellationToken cancellationToken)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signal = _wake.WaitAsync(wait.Token);
-        var tick = _delays.DelayAsync(untilTick.ToTimeSpan(), wait.Token);
+        var tick = _time.DelayAsync(untilTick, wait.Token);
         await Task.WhenAny(signal, tick).ConfigureAwait(false);
         wait.Cancel();
         await Task.WhenAll(signal, tick).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

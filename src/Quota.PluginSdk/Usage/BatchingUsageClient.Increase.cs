@@ -113,7 +113,7 @@ internal sealed partial class BatchingUsageClient
     {
         if (Volatile.Read(ref _outOfQuota) == 0 && Interlocked.Exchange(ref _outOfQuota, 1) == 0)
         {
-            UsageClientLog.AllowanceUsedUp(_logger, _meta.Team, _policy);
+            UsageClientLog.AllowanceUsedUp(_logger, _subject, _policy);
         }
     }
 }

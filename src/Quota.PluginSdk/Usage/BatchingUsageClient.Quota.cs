@@ -5,7 +5,7 @@ internal sealed partial class BatchingUsageClient
     public async ValueTask<CheckQuotaResult> CheckQuotaAsync(CancellationToken cancellationToken = default)
     {
         var version = ViewVersion();
-        var usage = await _quota.GetUsageAsync(_policy, _meta.Team, cancellationToken).ConfigureAwait(false);
+        var usage = await _quota.GetUsageAsync(_policy, _subject, cancellationToken).ConfigureAwait(false);
         ApplyUsage(usage, version);
         if (!usage.Remaining.TryGetValue(UsageMeters.Rows, out var stored))
         {
@@ -23,7 +23,7 @@ internal sealed partial class BatchingUsageClient
         var version = ViewVersion();
         try
         {
-            var usage = await _quota.GetUsageAsync(_policy, _meta.Team, cancellationToken).ConfigureAwait(false);
+            var usage = await _quota.GetUsageAsync(_policy, _subject, cancellationToken).ConfigureAwait(false);
             ApplyUsage(usage, version);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -32,7 +32,7 @@ internal sealed partial class BatchingUsageClient
         }
         catch (Exception ex)
         {
-            UsageClientLog.UsageReadFailed(_logger, ex, _meta.Team, _policy);
+            UsageClientLog.UsageReadFailed(_logger, ex, _subject, _policy);
         }
     }
 

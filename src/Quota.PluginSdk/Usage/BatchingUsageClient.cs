@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using NodaTime;
 
 namespace Quota.PluginSdk;
 
@@ -16,14 +15,18 @@ namespace Quota.PluginSdk;
 internal sealed partial class BatchingUsageClient : IUsageClient
 {
     private readonly PluginMeta _meta;
+    private readonly UsageScope _scope;
+    private readonly string _subject;
+
+    /// <summary>The plugin's meter in its team's pooled usage, or <see langword="null"/> when the subject key names the plugin already.</summary>
+    private readonly string? _pluginMeter;
     private readonly IQuotaService _quota;
     private readonly string _policy;
-    private readonly IClock _clock;
-    private readonly IDelayScheduler _delays;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _batchLimit;
-    private readonly Duration _minBetweenFlushes;
-    private readonly Duration _maxBetweenFlushes;
+    private readonly TimeSpan _minBetweenFlushes;
+    private readonly TimeSpan _maxBetweenFlushes;
     private readonly int _maxRetries;
     private readonly TimeSpan _minWait;
     private readonly TimeSpan _maxWait;
@@ -44,7 +47,7 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     private int _batchSignalled;
 
     /// <summary>
-    /// How many rows may be pending before the team's allowance is used up: the store's remaining rows at the last read,
+    /// How many rows may be pending before the allowance is used up: the store's remaining rows at the last read,
     /// less the rows of the unsent batch. <see cref="long.MaxValue"/> while unknown or when rows are not capped.
     /// </summary>
     private long _pendingQuota = long.MaxValue;
@@ -57,17 +60,20 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     private long _recordedBatches;
     private Task? _close;
 
-    public BatchingUsageClient(PluginMeta meta, IQuotaService quota, string policy, UsageClientOptions options, IClock clock, IDelayScheduler delays)
+    public BatchingUsageClient(PluginMeta meta, IQuotaService quota, string policy, UsageClientOptions options, TimeProvider time)
     {
         _meta = meta;
+        _scope = options.Scope;
+        _subject = UsageSubjects.KeyOf(meta, options.Scope);
+        _pluginMeter = options.Scope == UsageScope.Team ? UsageMeters.ForPlugin(meta) : null;
         _quota = quota;
         _policy = policy;
-        _clock = clock;
-        _delays = delays;
+        _time = time;
         _logger = options.Logger;
-        _batchLimit = options.BatchLimit;
-        _minBetweenFlushes = Duration.FromTimeSpan(options.MinTimeBetweenFlushes);
-        _maxBetweenFlushes = Duration.FromTimeSpan(options.MaxTimeBetweenFlushes);
+        // A limit of 0 (Go's WithBatchLimit(0)) means every increase is a full batch, as a limit of 1 does.
+        _batchLimit = Math.Max(1, options.BatchLimit);
+        _minBetweenFlushes = options.MinTimeBetweenFlushes;
+        _maxBetweenFlushes = options.MaxTimeBetweenFlushes;
         _maxRetries = options.MaxRetries;
         _minWait = options.MinWaitTime;
         _maxWait = options.MaxWaitTime;
@@ -76,6 +82,12 @@ internal sealed partial class BatchingUsageClient : IUsageClient
     }
 
     public string TeamName => _meta.Team;
+
+    public PluginMeta Plugin => _meta;
+
+    public UsageScope Scope => _scope;
+
+    public string SubjectKey => _subject;
 
     /// <summary>Gets the number of batches the store has confirmed (for tests and diagnostics).</summary>
     internal long RecordedBatches => Interlocked.Read(ref _recordedBatches);

@@ -1,14 +1,15 @@
 namespace Quota.PluginSdk;
 
 /// <summary>
-/// Counts the rows a plugin syncs against its team's allowance, in batches written to the quota store in the
-/// background. Create one per sync with <see cref="UsageClient.Create(PluginMeta, IQuotaService, string, UsageClientOptions?, NodaTime.IClock)"/>
+/// Counts the rows a plugin syncs against its allowance (the plugin's own by default, or its team's; see
+/// <see cref="UsageScope"/>), in batches written to the quota store in the background. Create one per sync with <see cref="UsageClient.Create(PluginMeta, IQuotaService, string, UsageClientOptions?)"/>
 /// and close it when the sync ends.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A client counts either in total (<see cref="Increase"/>) or per table (<see cref="IncreaseForTable"/>): the first call
-/// fixes the mode and a call of the other kind throws. Counting is lock-free and allocation-free; rows reach the store
+/// fixes the mode and a call of the other kind throws. A closed client refuses every call with
+/// <see cref="ObjectDisposedException"/> before looking at the mode, so a call after close fixes nothing. Counting is lock-free and allocation-free; rows reach the store
 /// when a batch fills (no sooner than <see cref="UsageClientOptions.MinTimeBetweenFlushes"/> after the previous flush),
 /// at the latest <see cref="UsageClientOptions.MaxTimeBetweenFlushes"/> after they were counted, and on close.
 /// </para>
@@ -24,6 +25,15 @@ namespace Quota.PluginSdk;
 /// </remarks>
 public interface IUsageClient : IQuotaMonitor, IAsyncDisposable
 {
+    /// <summary>Gets the plugin whose rows the client counts.</summary>
+    PluginMeta Plugin { get; }
+
+    /// <summary>Gets whose allowance the rows count against: the plugin's own (the default) or its team's.</summary>
+    UsageScope Scope { get; }
+
+    /// <summary>Gets the subject key the rows are recorded under (<see cref="UsageSubjects.KeyOf"/>), e.g. <c>acme/source/github</c>.</summary>
+    string SubjectKey { get; }
+
     /// <summary>Counts rows in total.</summary>
     /// <param name="rows">The number of rows synced; 1 or more.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is 0.</exception>
@@ -41,7 +51,7 @@ public interface IUsageClient : IQuotaMonitor, IAsyncDisposable
     void IncreaseForTable(string table, uint rows);
 
     /// <summary>
-    /// Counts rows in total unless this client already knows the team's allowance is used up: from the store's usage at
+    /// Counts rows in total unless this client already knows the allowance (the plugin's, or its team's) is used up: from the store's usage at
     /// its last flush or check, plus everything it counted since.
     /// </summary>
     /// <param name="rows">The number of rows about to be synced; 1 or more.</param>
@@ -51,7 +61,7 @@ public interface IUsageClient : IQuotaMonitor, IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The client is closed.</exception>
     bool TryIncrease(uint rows);
 
-    /// <summary>Counts rows of one table, as <see cref="IncreaseForTable"/>, unless this client already knows the team's allowance is used up.</summary>
+    /// <summary>Counts rows of one table, as <see cref="IncreaseForTable"/>, unless this client already knows the allowance (the plugin's, or its team's) is used up.</summary>
     /// <param name="table">The table's name.</param>
     /// <param name="rows">The number of rows about to be synced; 1 or more.</param>
     /// <returns><see langword="false"/> when the allowance is used up; nothing was counted.</returns>

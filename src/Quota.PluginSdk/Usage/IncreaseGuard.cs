@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Quota.PluginSdk;
 
 /// <summary>
-/// The argument and state checks every usage client makes before counting: rows above zero, one counting mode per
-/// client, nothing after close. A mutable struct kept in a field, so checking reads two ints and allocates nothing.
+/// The argument and state checks every usage client makes before counting, in this order: rows above zero, nothing
+/// after close, one counting mode per client. A mutable struct kept in a field, so checking reads two ints and allocates nothing.
 /// </summary>
 internal struct IncreaseGuard
 {
@@ -50,14 +50,15 @@ internal struct IncreaseGuard
             ThrowZeroRows();
         }
 
-        if (Volatile.Read(ref _mode) != mode)
-        {
-            EnterMode(mode);
-        }
-
+        // Closed first, so a call on a closed client never fixes the mode: every later call is refused the same way.
         if (Volatile.Read(ref _closed) != 0)
         {
             ThrowClosed();
+        }
+
+        if (Volatile.Read(ref _mode) != mode)
+        {
+            EnterMode(mode);
         }
     }
 

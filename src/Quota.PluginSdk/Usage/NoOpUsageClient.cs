@@ -4,11 +4,17 @@ namespace Quota.PluginSdk;
 /// The client of a plugin whose usage is not metered (<see cref="PluginMeta.SkipUsageClient"/>): it checks its
 /// arguments like the metered client, so code that runs unmetered runs metered too, but counts nothing and always has quota.
 /// </summary>
-internal sealed class NoOpUsageClient(string team) : IUsageClient
+internal sealed class NoOpUsageClient(PluginMeta plugin, UsageScope scope) : IUsageClient
 {
     private IncreaseGuard _guard;
 
-    public string TeamName { get; } = team;
+    public string TeamName => Plugin.Team;
+
+    public PluginMeta Plugin { get; } = plugin;
+
+    public UsageScope Scope { get; } = scope;
+
+    public string SubjectKey { get; } = UsageSubjects.KeyOf(plugin, scope);
 
     public void Increase(uint rows) => _guard.CheckTotal(rows);
 

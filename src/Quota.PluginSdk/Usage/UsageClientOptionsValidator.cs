@@ -28,47 +28,46 @@ internal sealed class UsageClientOptionsValidator : IValidateOptions<UsageClient
         var errors = new List<string>();
         void Add(FormattableString message) => errors.Add(message.ToString(CultureInfo.InvariantCulture));
 
-        if (options.BatchLimit < 1)
+        // Each value CloudQuery's Go client gives a meaning is accepted (the options' docs say what it does); the
+        // messages name the Go equivalent of what they refuse.
+        if (options.BatchLimit < 0)
         {
-            Add($"UsageClientOptions.BatchLimit is {options.BatchLimit}. Write 1 or more rows, e.g. 1000.");
+            Add($"UsageClientOptions.BatchLimit is {options.BatchLimit}. Write 0 (send every increase, as Go's WithBatchLimit(0)) or more rows, e.g. 1000; Go's WithBatchLimit takes a uint32, so no limit is negative.");
         }
 
         if (options.MinTimeBetweenFlushes < TimeSpan.Zero)
         {
-            Add($"UsageClientOptions.MinTimeBetweenFlushes is negative ({options.MinTimeBetweenFlushes}). Write zero or more, e.g. 00:00:10.");
+            Add($"UsageClientOptions.MinTimeBetweenFlushes is {options.MinTimeBetweenFlushes}. Write 00:00:00 for no minimum (Go: WithMinTimeBetweenFlushes(0)) or more, e.g. 00:00:10.");
         }
 
         if (options.MaxTimeBetweenFlushes <= TimeSpan.Zero)
         {
-            Add($"UsageClientOptions.MaxTimeBetweenFlushes is {options.MaxTimeBetweenFlushes}. Write a positive time, e.g. 00:00:30.");
-        }
-        else if (options.MaxTimeBetweenFlushes < options.MinTimeBetweenFlushes)
-        {
-            Add($"UsageClientOptions.MaxTimeBetweenFlushes ({options.MaxTimeBetweenFlushes}) is less than MinTimeBetweenFlushes ({options.MinTimeBetweenFlushes}). Write a maximum at least as long as the minimum.");
+            Add($"UsageClientOptions.MaxTimeBetweenFlushes is {options.MaxTimeBetweenFlushes}. Write a positive time, e.g. 00:00:30, or TimeSpan.MaxValue to flush only full batches and on close; Go's WithMaxTimeBetweenFlushes panics on a time that is not positive.");
         }
 
-        if (options.MaxRetries is < 0 or > 100)
+        if (options.MaxRetries < 0)
         {
-            Add($"UsageClientOptions.MaxRetries is {options.MaxRetries}. Write 0 (no retries) to 100, e.g. 5.");
+            Add($"UsageClientOptions.MaxRetries is {options.MaxRetries}. Write 0 for no retries, or more, e.g. 5 (Go's WithMaxRetries ignores values below 1 and keeps 5).");
         }
 
-        if (options.MinWaitTime <= TimeSpan.Zero)
+        if (options.MinWaitTime < TimeSpan.Zero)
         {
-            Add($"UsageClientOptions.MinWaitTime is {options.MinWaitTime}. Write a positive time, e.g. 00:00:01.");
+            Add($"UsageClientOptions.MinWaitTime is {options.MinWaitTime}. Write 00:00:00 (retry at once) or more, e.g. 00:00:01, the RetryWaitMin of Go's HTTP client, which has no option for it.");
         }
 
-        if (options.MaxWaitTime <= TimeSpan.Zero)
+        if (options.MaxWaitTime < TimeSpan.Zero)
         {
-            Add($"UsageClientOptions.MaxWaitTime is {options.MaxWaitTime}. Write a positive time, e.g. 00:01:00.");
-        }
-        else if (options.MaxWaitTime < options.MinWaitTime)
-        {
-            Add($"UsageClientOptions.MaxWaitTime ({options.MaxWaitTime}) is less than MinWaitTime ({options.MinWaitTime}). Write a cap at least as long as the first wait.");
+            Add($"UsageClientOptions.MaxWaitTime is {options.MaxWaitTime}. Write 00:00:00 (retry at once) or more, e.g. 00:01:00 (Go: WithMaxWaitTime(60 * time.Second)).");
         }
 
         if (options.QuotaQueryInterval is { } interval && interval <= TimeSpan.Zero)
         {
-            Add($"UsageClientOptions.QuotaQueryInterval is {interval}. Write a positive time, e.g. 00:00:30, or leave it unset.");
+            Add($"UsageClientOptions.QuotaQueryInterval is {interval}. Write a positive time, e.g. 00:00:30, or leave it unset to suggest none, as CloudQuery's API does when its x-cq-query-interval header is absent or not positive.");
+        }
+
+        if (!Enum.IsDefined(options.Scope))
+        {
+            Add($"UsageClientOptions.Scope is {options.Scope}. Write Plugin (each plugin of a team has its own allowance, as in CloudQuery) or Team (a team's plugins share one).");
         }
 
         if (options.Logger is null)

@@ -1,15 +1,25 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Quota.PluginSdk;
+using Quota.Tests.Support;
 
 namespace Quota.Tests.DependencyInjection;
 
 public sealed class QuotaPluginSdkBuilderExtensionsTests
 {
-    private static ServiceProvider Build(Action<UsageClientOptions>? configure = null)
+    private static ServiceProvider Build(Action<UsageClientOptions>? configure = null, TestTime? time = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IClock>(FakeClock.Default());
+        if (time is null)
+        {
+            services.AddSingleton<IClock>(FakeClock.Default());
+        }
+        else
+        {
+            services.AddSingleton<IClock>(time.Clock);
+            services.AddSingleton<TimeProvider>(time);
+        }
+
         services.AddQuota()
             .AddPolicy("plugin-rows", QuotaPeriod.Monthly, ("rows", 100))
             .AddUsageClient("plugin-rows", configure);
@@ -26,8 +36,27 @@ public sealed class QuotaPluginSdkBuilderExtensionsTests
         client.Increase(7);
         await client.CloseAsync();
 
-        var usage = await provider.GetRequiredService<IQuotaService>().GetUsageAsync("plugin-rows", "acme");
+        var usage = await provider.GetRequiredService<IQuotaService>().GetUsageAsync("plugin-rows", "acme/source/github");
         Assert.Equal(7, usage.Meters["rows"]);
+    }
+
+    [Fact]
+    public async Task The_factorys_clients_run_their_flush_timer_on_the_registered_time_provider()
+    {
+        var time = new TestTime();
+        await using var provider = Build(time: time);
+        var client = provider.GetRequiredService<IUsageClientFactory>().Create(new PluginMeta { Team = "acme", Name = "github" });
+        var start = time.Now;
+        await time.WaitForDelayAsync(start + Duration.FromSeconds(30));
+        client.Increase(7);
+
+        // Only the registered fake time moves: the rows are flushed at its 30 s tick.
+        time.Advance(TimeSpan.FromSeconds(30));
+        await time.WaitForDelayAsync(start + Duration.FromSeconds(60));
+
+        var usage = await provider.GetRequiredService<IQuotaService>().GetUsageAsync("plugin-rows", "acme/source/github");
+        Assert.Equal(7, usage.Meters["rows"]);
+        await client.CloseAsync();
     }
 
     [Fact]
@@ -35,7 +64,7 @@ public sealed class QuotaPluginSdkBuilderExtensionsTests
     {
         await using var provider = Build(o =>
         {
-            o.BatchLimit = 0;
+            o.BatchLimit = -1;
             o.MaxRetries = -1;
         });
 

@@ -34,7 +34,7 @@ internal sealed class FlakyStore(IQuotaStore inner) : IQuotaStore
     }
 
     /// <summary>Waits until an add is held.</summary>
-    public Task WhenWriteHeldAsync() => _reached!.Task.WaitAsync(ManualTime.Patience);
+    public Task WhenWriteHeldAsync() => _reached!.Task.WaitAsync(TestTime.Patience);
 
     /// <summary>Lets adds that start from now on through; those already held keep waiting.</summary>
     public void LetNewWritesThrough() => _hold = null;
@@ -43,7 +43,7 @@ internal sealed class FlakyStore(IQuotaStore inner) : IQuotaStore
     public void ReleaseHeldWrites() => _holdGate?.TrySetResult();
 
     /// <summary>Waits until a held add has finished.</summary>
-    public Task WhenHeldWriteFinishedAsync() => _heldFinished!.Task.WaitAsync(ManualTime.Patience);
+    public Task WhenHeldWriteFinishedAsync() => _heldFinished!.Task.WaitAsync(TestTime.Patience);
 
     /// <summary>Gets the failure the store throws, so tests can find it again as an inner exception.</summary>
     public IOException Failure { get; } = new("connection reset by peer");

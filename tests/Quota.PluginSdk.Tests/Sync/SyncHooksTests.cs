@@ -21,7 +21,7 @@ public sealed class SyncHooksTests
             new SyncInsert(Free, 1000),
             new SyncInsert(PaidToo, 5),
             new SyncInsert(Paid, 0),
-            new SyncDeleteStale(Paid, "github", host.Clock.Now),
+            new SyncDeleteStale(Paid, "github", host.Now),
             new SyncInsert(Paid, 2),
         ];
 
@@ -76,7 +76,7 @@ public sealed class SyncHooksTests
     [Fact]
     public void A_null_message_is_refused()
     {
-        var hooks = new SyncHooks(new NoOpUsageClient("acme"));
+        var hooks = new SyncHooks(new NoOpUsageClient(QuotaHost.Plugin(), UsageScope.Plugin));
 
         Assert.Throws<ArgumentNullException>(() => hooks.OnBeforeSend(null!));
     }

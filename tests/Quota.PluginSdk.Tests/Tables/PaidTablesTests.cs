@@ -43,6 +43,22 @@ public sealed class PaidTablesTests
     }
 
     [Fact]
+    public void GetPaidTables_lists_every_paid_table_and_relation_once_parents_first()
+    {
+        var tables = Tables();
+        Assert.Empty(tables.GetPaidTables());
+        Assert.False(tables.HasPaidTables());
+
+        tables[0].IsPaid = true;
+        tables[0].Relations[0].Relations[0].IsPaid = true;
+        tables.Add(tables[0]);
+
+        Assert.Equal(["github_repositories", "github_issue_comments"], tables.GetPaidTables().Select(t => t.Name));
+        Assert.True(tables.HasPaidTables());
+        Assert.False(tables.Skip(1).Take(1).HasPaidTables());
+    }
+
+    [Fact]
     public void Flatten_visits_parents_before_children_and_a_cycle_once()
     {
         var parent = new Table("a");

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Quota.PluginSdk;
 using Quota.Tests.Support;
 
@@ -53,6 +52,22 @@ public sealed class UsageClientLifecycleTests
         Assert.Contains("closed", error.Message, StringComparison.Ordinal);
         Assert.Throws<ObjectDisposedException>(() => client.TryIncrease(1));
         Assert.Equal(1, await host.RecordedAsync());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_closed_never_used_client_refuses_both_kinds_of_call_as_closed_and_fixes_no_mode(bool skip)
+    {
+        await using var host = QuotaHost.Create();
+        var client = host.CreateClient(skip: skip);
+        await client.CloseAsync();
+
+        // As in Go, the closed check comes before the mode is decided: every call afterwards is refused the same way.
+        Assert.Throws<ObjectDisposedException>(() => client.IncreaseForTable("t", 1));
+        Assert.Throws<ObjectDisposedException>(() => client.Increase(1));
+        Assert.Throws<ObjectDisposedException>(() => client.TryIncrease(1));
+        Assert.Throws<ObjectDisposedException>(() => client.TryIncreaseForTable("t", 1));
     }
 
     [Fact]
@@ -118,49 +133,13 @@ public sealed class UsageClientLifecycleTests
     }
 
     [Fact]
-    public async Task Invalid_options_are_all_reported_together()
-    {
-        await using var host = QuotaHost.Create();
-        var options = new UsageClientOptions
-        {
-            BatchLimit = 0,
-            MinTimeBetweenFlushes = TimeSpan.FromSeconds(40),
-            MaxTimeBetweenFlushes = TimeSpan.FromSeconds(30),
-            MaxRetries = -1,
-            MinWaitTime = TimeSpan.FromSeconds(2),
-            MaxWaitTime = TimeSpan.FromSeconds(1),
-        };
-
-        var error = Assert.Throws<OptionsValidationException>(() => host.CreateClient(options));
-
-        Assert.Equal(4, error.Failures.Count());
-        Assert.Contains(error.Failures, f => f.Contains("BatchLimit is 0", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("less than MinTimeBetweenFlushes", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("MaxRetries is -1", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("less than MinWaitTime", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void The_defaults_are_CloudQuerys()
-    {
-        var options = new UsageClientOptions();
-
-        Assert.Equal(1000, options.BatchLimit);
-        Assert.Equal(TimeSpan.FromSeconds(10), options.MinTimeBetweenFlushes);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.MaxTimeBetweenFlushes);
-        Assert.Equal(5, options.MaxRetries);
-        Assert.Equal(TimeSpan.FromSeconds(60), options.MaxWaitTime);
-        Assert.Empty(UsageClientOptionsValidator.Collect(options));
-    }
-
-    [Fact]
     public async Task An_unknown_policy_or_a_missing_team_is_refused_at_creation()
     {
         await using var host = QuotaHost.Create();
         var meta = new PluginMeta { Team = "acme", Name = "github" };
 
-        var policy = Assert.Throws<ArgumentException>(() => UsageClient.Create(meta, host.Quota, "no-such-policy", host.Clock));
-        var team = Assert.Throws<ArgumentException>(() => UsageClient.Create(meta with { Team = " " }, host.Quota, QuotaHost.Policy, host.Clock));
+        var policy = Assert.Throws<ArgumentException>(() => UsageClient.Create(meta, host.Quota, "no-such-policy"));
+        var team = Assert.Throws<ArgumentException>(() => UsageClient.Create(meta with { Team = " " }, host.Quota, QuotaHost.Policy));
 
         Assert.Contains(QuotaHost.Policy, policy.Message, StringComparison.Ordinal);
         Assert.Contains("PluginMeta.Team", team.Message, StringComparison.Ordinal);

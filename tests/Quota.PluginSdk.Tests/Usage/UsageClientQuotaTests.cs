@@ -72,7 +72,7 @@ public sealed class UsageClientQuotaTests
         var client = await host.CreateIdleClientAsync(options);
         host.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(client.TryIncrease(10));
-        await host.Time.WaitForDelayAsync(host.Clock.Now + Duration.FromSeconds(30));
+        await host.Time.WaitForDelayAsync(host.Now + Duration.FromSeconds(30));
         Assert.Equal(10, await host.RecordedAsync());
         Assert.False(client.TryIncrease(1));
 

@@ -17,7 +17,7 @@ public sealed class UsageClientRetryTests
 
         // The first attempt wrote the rows, then failed: the client backs off (between half and all of 1 s)…
         var retryAt = await host.Time.WaitForDelayWithinAsync(TimeSpan.FromSeconds(1));
-        Assert.InRange(retryAt - host.Clock.Now, Duration.FromMilliseconds(500), Duration.FromSeconds(1));
+        Assert.InRange(retryAt - host.Now, Duration.FromMilliseconds(500), Duration.FromSeconds(1));
         Assert.Equal(10, await host.RecordedAsync());
 
         // …and retries right away, not at the next 30 s tick; the store recognises the id and does not count again.
@@ -58,6 +58,23 @@ public sealed class UsageClientRetryTests
     }
 
     [Fact]
+    public async Task A_cap_below_the_first_wait_caps_every_wait()
+    {
+        // Go's WithMaxWaitTime below the HTTP client's 1 s first wait: every wait is the cap (jittered to half of it at least).
+        await using var host = QuotaHost.Create(flaky: true);
+        var client = await host.CreateIdleClientAsync(new UsageClientOptions { MaxRetries = 3, MaxWaitTime = TimeSpan.FromMilliseconds(200) });
+        var before = host.Time.Requested.Count;
+        host.Flaky.Down = true;
+        client.Increase(3);
+
+        await Assert.ThrowsAsync<UsageReportException>(async () => await await host.Time.RunUntilAsync(client.CloseAsync()));
+
+        var waits = host.Time.Requested.Skip(before).ToArray();
+        Assert.Equal(3, waits.Length);
+        Assert.All(waits, wait => Assert.InRange(wait.TotalMilliseconds, 100, 200));
+    }
+
+    [Fact]
     public async Task Failing_past_the_retries_makes_close_report_the_rows_with_the_store_failure_inside()
     {
         await using var host = QuotaHost.Create(flaky: true);
@@ -83,7 +100,7 @@ public sealed class UsageClientRetryTests
     public async Task A_batch_given_up_on_is_resent_under_its_id_at_the_next_flush_and_counted_once()
     {
         await using var host = QuotaHost.Create(flaky: true);
-        var start = host.Clock.Now;
+        var start = host.Now;
         var client = await host.CreateIdleClientAsync(new UsageClientOptions { MaxRetries = 1 });
         host.Flaky.ApplyThenFail = 2;
         client.Increase(8);
