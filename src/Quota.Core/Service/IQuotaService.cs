@@ -129,6 +129,8 @@ public interface IQuotaService
     /// <see cref="QuotaPolicyOptions.AnchorProvider"/>, which is called for each listed subject (as is a
     /// <see cref="QuotaPolicyOptions.SubjectProvider"/> for its allowances, when it maps the listed key to itself). Anchors and
     /// allowances that callers pass per call in a <see cref="QuotaSubject"/> are not stored, so the listing cannot know them.
+    /// A listing's store calls are bounded by <paramref name="cancellationToken"/> only, not by the policy's
+    /// <see cref="QuotaPolicy.StoreTimeout"/>; a store's failure is a <see cref="QuotaStoreException"/>.
     /// </remarks>
     IAsyncEnumerable<QuotaUsage> ListUsageAsync(string policy, QuotaListOptions? options = null, CancellationToken cancellationToken = default);
 

@@ -41,7 +41,7 @@ internal sealed partial class QuotaService
     private async ValueTask<QuotaUsagePage> GetUsagePageCoreAsync(PolicyRuntime runtime, QuotaListOptions options, CancellationToken cancellationToken)
     {
         var at = options.At!.Value;
-        var page = await GuardAsync(runtime, _store.ListSubjectsAsync(runtime.Name, options.Continuation, options.PageSize, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var page = await BulkAsync(runtime, _store.ListSubjectsAsync(runtime.Name, options.Continuation, options.PageSize, cancellationToken), cancellationToken).ConfigureAwait(false);
         var placed = new List<(CycleBox Box, IReadOnlyDictionary<string, long> Allowances)>(page.Subjects.Count);
         var counters = new List<QuotaCounterKey>(page.Subjects.Count);
         foreach (var subject in page.Subjects)
@@ -58,7 +58,7 @@ internal sealed partial class QuotaService
 
         var snapshots = counters.Count == 0
             ? []
-            : await GuardAsync(runtime, _store.ReadCountersAsync(counters, cancellationToken), cancellationToken).ConfigureAwait(false);
+            : await BulkAsync(runtime, _store.ReadCountersAsync(counters, cancellationToken), cancellationToken).ConfigureAwait(false);
         var items = new List<QuotaUsage>(snapshots.Count);
         for (var i = 0; i < snapshots.Count; i++)
         {
@@ -99,6 +99,23 @@ internal sealed partial class QuotaService
         return detail is { Allowances: { } allowances } && string.Equals(detail.Key, key, StringComparison.Ordinal)
             ? allowances
             : runtime.Policy.Allowances;
+    }
+
+    /// <summary>
+    /// Awaits a listing's store call, turning the store's failures into <see cref="QuotaStoreException"/> as every store
+    /// call does, but bounded only by the caller's token: a page of a thousand counters may rightly take longer than the
+    /// policy's <see cref="QuotaPolicy.StoreTimeout"/>, which is meant for one consume.
+    /// </summary>
+    private static async ValueTask<T> BulkAsync<T>(PolicyRuntime runtime, ValueTask<T> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            throw AsStoreException(runtime, ex);
+        }
     }
 
     private static QuotaListOptions Copy(QuotaListOptions? options)

@@ -190,6 +190,37 @@ public sealed class QuotaServiceListingTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await quota.GetUsagePageAsync("api", new QuotaListOptions { PageSize = QuotaListOptions.MaxPageSize + 1 }));
     }
 
+    [Fact]
+    public async Task A_listing_fails_with_the_store_as_a_store_exception_but_is_not_held_to_the_consume_timeout()
+    {
+        var slow = new SlowListing(new InMemoryQuotaStore(_clock), TimeSpan.FromMilliseconds(300));
+        var quota = Create(p =>
+        {
+            MonthlyFirstUse(p);
+            p.StoreTimeout = TimeSpan.FromMilliseconds(50);
+        }, slow);
+        await quota.TryConsumeAsync("api", "alice");
+
+        var listed = await All(quota.ListUsageAsync("api"));
+        slow.Fail = true;
+        var failure = await Assert.ThrowsAsync<QuotaStoreException>(async () => await All(quota.ListUsageAsync("api")));
+
+        Assert.Equal("alice", Assert.Single(listed).Key);
+        Assert.IsType<IOException>(failure.InnerException);
+        Assert.Contains("'api'", failure.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class SlowListing(IQuotaStore inner, TimeSpan delay) : DelegatingStore(inner)
+    {
+        public bool Fail { get; set; }
+
+        public override async ValueTask<QuotaSubjectPage> ListSubjectsAsync(string policy, string? continuation, int limit, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(delay, cancellationToken);
+            return Fail ? throw new IOException("the disk is gone") : await base.ListSubjectsAsync(policy, continuation, limit, cancellationToken);
+        }
+    }
+
     /// <summary>Waits until the alert the consume queued has been marked (delivery runs in the background).</summary>
     private static async Task WaitForMark(IQuotaService quota, string key)
     {
