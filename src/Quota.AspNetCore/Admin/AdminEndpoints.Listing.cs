@@ -69,13 +69,20 @@ internal sealed partial class AdminEndpoints
         // Every page of one listing lists the same cycles: the first fixes "at" and the next link carries it.
         var options = new QuotaListOptions { At = at ?? Now(), PageSize = pageSize, Continuation = continuation, IncludeUnused = includeUnused };
         QuotaUsagePage page;
+        using var deadline = new CancellationTokenSource(PageTimeout, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token);
         try
         {
-            page = await quota.GetUsagePageAsync(policy.Name, options, context.RequestAborted).ConfigureAwait(false);
+            // WaitAsync too: the wait ends on time even if the store does not watch the token.
+            page = await quota.GetUsagePageAsync(policy.Name, options, bounded.Token).AsTask().WaitAsync(bounded.Token).ConfigureAwait(false);
         }
         catch (ArgumentException ex) when (ex.ParamName == "continuation")
         {
             return (default, AdminProblems.Invalid("continuation", AdminText.Message(ex) + " Follow the 'next' link of the previous page."));
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            throw new QuotaStoreException($"The quota store did not list a page of policy '{policy.Name}' within {PageTimeout.TotalSeconds} s.", ex);
         }
 
         var next = page.Continuation is null ? null : NextLink(context.Request, policy.Name, options.At.Value, pageSize, includeUnused, page.Continuation);

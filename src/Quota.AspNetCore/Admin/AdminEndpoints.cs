@@ -10,8 +10,14 @@ namespace Quota.AspNetCore.Admin;
 /// travels in the query string or a JSON body, never in a path segment: a key may be any string, <c>/</c> and <c>%</c>
 /// included, and only those two places decode it back exactly.
 /// </summary>
-internal sealed partial class AdminEndpoints(IQuotaService quota, IClock clock, ILogger logger)
+internal sealed partial class AdminEndpoints(IQuotaService quota, IClock clock, TimeProvider time, ILogger logger)
 {
+    /// <summary>
+    /// How long a page of a listing may wait for the store. Core bounds a listing only by its caller (a billing run may
+    /// take minutes), but a person waits behind this one: a hung store answers 503 instead of a page that never loads.
+    /// </summary>
+    internal static readonly TimeSpan PageTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Runs a handler: the API's response headers, and a store failure answered as 503 with nothing changed.</summary>
     private async Task RunAsync(HttpContext context, string? policy, Func<Task<IResult>> handler)
     {

@@ -63,7 +63,7 @@ public static class QuotaAdminEndpointRouteBuilderExtensions
         var quota = services.GetService<IQuotaService>()
             ?? throw new InvalidOperationException("app.MapQuotaAdmin() shows what Quota counts, but Quota is not registered. Call builder.Services.AddQuota(builder.Configuration.GetSection(\"Quota\")) before builder.Build().");
         var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Quota.AspNetCore.Admin");
-        var api = new AdminEndpoints(quota, services.GetRequiredService<IClock>(), logger);
+        var api = new AdminEndpoints(quota, services.GetRequiredService<IClock>(), services.GetService<TimeProvider>() ?? TimeProvider.System, logger);
         var dashboard = new AdminDashboard();
 
         var group = endpoints.MapGroup(prefix);

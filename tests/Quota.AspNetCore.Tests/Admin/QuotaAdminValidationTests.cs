@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Quota.AspNetCore.Tests.Support;
 using static Quota.AspNetCore.Tests.Support.AdminHost;
 
@@ -100,6 +101,25 @@ public sealed class QuotaAdminValidationTests
         using var reset = await host.PostAsync("/quota-admin/api/reset", """{"policy":"hello","key":"alice"}""");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, reset.StatusCode);
         Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 5105);
+    }
+
+    [Fact]
+    public async Task A_listing_page_waits_for_a_hung_store_for_thirty_seconds_then_answers_503()
+    {
+        var time = new FakeTimeProvider();
+        await using var host = await AdminHost.StartAsync(
+            quota: q => q.Services.AddSingleton<IQuotaStore>(new FaultyStore(hang: true)),
+            services: s => s.AddSingleton<TimeProvider>(time));
+        var listing = host.GetAsync("/quota-admin/api/usage?policy=hello", Operator);
+        await Task.Delay(100);
+        Assert.False(listing.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(100);
+        Assert.False(listing.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        using var response = await listing.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(QuotaProblemTypes.StoreUnavailable, (await response.JsonAsync()).GetProperty("type").GetString());
     }
 
     private static async Task AssertInvalidAsync(HttpResponseMessage response, string member, string message)
