@@ -56,7 +56,7 @@ internal sealed class AdminDashboard
             headers.CacheControl = "no-cache";
             response.ContentType = contentType;
             response.ContentLength = content.Length;
-            return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(content, context.RequestAborted).AsTask();
+            return response.Body.WriteAsync(content, context.RequestAborted).AsTask();
         }
     }
 }

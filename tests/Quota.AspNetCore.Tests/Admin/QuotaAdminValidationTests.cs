@@ -107,12 +107,19 @@ public sealed class QuotaAdminValidationTests
     public async Task A_listing_page_waits_for_a_hung_store_for_thirty_seconds_then_answers_503()
     {
         var time = new FakeTimeProvider();
+        var store = new FaultyStore(hang: true);
         await using var host = await AdminHost.StartAsync(
-            quota: q => q.Services.AddSingleton<IQuotaStore>(new FaultyStore(hang: true)),
+            quota: q => q.Services.AddSingleton<IQuotaStore>(store),
             services: s => s.AddSingleton<TimeProvider>(time));
         var listing = host.GetAsync("/quota-admin/api/usage?policy=hello", Operator);
-        await Task.Delay(100);
-        Assert.False(listing.IsCompleted);
+
+        // The page's deadline starts before the store is called.
+        for (var i = 0; i < 400 && store.Calls == 0; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(1, store.Calls);
         time.Advance(TimeSpan.FromSeconds(29));
         await Task.Delay(100);
         Assert.False(listing.IsCompleted);

@@ -42,6 +42,11 @@ public sealed class DashboardFixture : IAsyncLifetime
         await CompleteAsync("demo-key-alice", new string('x', 84_000));
         await CompleteAsync("demo-key-bob", "Write a haiku about quotas.");
 
+        // Alerts are marked, then logged, in the background: once logged, the listing shows them.
+        await Sample.WaitForOutputAsync("carol reached 100 % of hello-monthly");
+        await Sample.WaitForOutputAsync("alice reached 80 % of hello-monthly");
+        await Sample.WaitForOutputAsync("alice reached 80 % of completions-monthly");
+
         Browser = await Chromium.StartAsync();
         Dashboard = await Browser.NewPageAsync();
 

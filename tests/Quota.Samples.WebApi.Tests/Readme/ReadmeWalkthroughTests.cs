@@ -60,9 +60,23 @@ public sealed partial class ReadmeWalkthroughTests
                 }
 
                 var origin = address.GetLeftPart(UriPartial.Authority);
-                var printed = await Shell.RunAsync(step.Command.Replace(ConsoleSession.Address, origin, StringComparison.Ordinal));
                 var expected = Normalize(step.Output);
-                var actual = Normalize(printed.Replace(origin, ConsoleSession.Address, StringComparison.Ordinal));
+                var actual = "";
+                for (var attempt = 0; attempt < 20; attempt++)
+                {
+                    var printed = await Shell.RunAsync(step.Command.Replace(ConsoleSession.Address, origin, StringComparison.Ordinal));
+                    actual = Normalize(printed.Replace(origin, ConsoleSession.Address, StringComparison.Ordinal));
+
+                    // Threshold alerts are marked in the background, a moment after the request that crossed one: a read
+                    // may be repeated until it shows them. A command that changes something runs once.
+                    if (expected == actual || !IsRead(step.Command))
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(100);
+                }
+
                 if (expected != actual)
                 {
                     Assert.Fail($"{session.File}:{step.Line}: `{step.Command}` printed (normalized):\n{actual}\n\nwhere the README shows (normalized):\n{expected}");
@@ -74,6 +88,9 @@ public sealed partial class ReadmeWalkthroughTests
             await factory.DisposeAsync();
         }
     }
+
+    private static bool IsRead(string command)
+        => command.StartsWith("curl ", StringComparison.Ordinal) && !command.Contains(" -d ", StringComparison.Ordinal) && !command.Contains(" -X ", StringComparison.Ordinal);
 
     /// <summary>What may differ between the README's run and this one: dates, and the seconds until a reset.</summary>
     internal static string Normalize(string text)
