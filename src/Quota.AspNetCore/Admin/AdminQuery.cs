@@ -19,7 +19,9 @@ internal sealed class AdminQuery
         {
             if (!known.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                Fail(name, $"'{name}' is not a parameter of this endpoint. Send only: {string.Join(", ", known)}.");
+                Fail(name, known.Length == 0
+                    ? $"'{name}' is not a parameter of this endpoint, which takes none. Leave it out."
+                    : $"'{name}' is not a parameter of this endpoint. Send only: {string.Join(", ", known)}.");
             }
         }
     }

@@ -22,7 +22,7 @@ public sealed class QuotaAdminValidationTests
     [InlineData("/quota-admin/api/usage?policy=hello&continuation=not-ours", "continuation", "The continuation is not one this store issued. Pass the Continuation of the previous page, or null for the first page. Follow the 'next' link of the previous page.")]
     [InlineData("/quota-admin/api/subject?policy=hello", "key", "Send the parameter 'key', e.g. ?key=alice (URL-encoded).")]
     [InlineData("/quota-admin/api/export?policy=hello&format=xlsx", "format", "'format' is 'xlsx'. Send csv (one row per subject and meter) or jsonl (one JSON object per subject and line).")]
-    [InlineData("/quota-admin/api/policies?verbose=1", "verbose", "'verbose' is not a parameter of this endpoint. Send only: .")]
+    [InlineData("/quota-admin/api/policies?verbose=1", "verbose", "'verbose' is not a parameter of this endpoint, which takes none. Leave it out.")]
     public async Task A_bad_query_is_a_400_problem_that_names_the_parameter_and_what_to_send(string path, string parameter, string message)
     {
         await using var host = await AdminHost.StartAsync();
