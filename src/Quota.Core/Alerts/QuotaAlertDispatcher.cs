@@ -33,6 +33,7 @@ internal sealed partial class QuotaAlertDispatcher : IAsyncDisposable, IDisposab
     private readonly TimeProvider _time;
     private readonly QuotaAlertOptions _options;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _starting = new();
     private Task? _loop;
     private long _dropped;
     private int _disposed;
@@ -126,7 +127,7 @@ internal sealed partial class QuotaAlertDispatcher : IAsyncDisposable, IDisposab
 
     private void Start()
     {
-        lock (_queue)
+        lock (_starting)
         {
             if (_loop is null && Volatile.Read(ref _disposed) == 0)
             {

@@ -71,14 +71,9 @@ public sealed partial class InMemoryQuotaStore
             _alerts = null;
         }
 
-        /// <summary>Returns each delta meter's grants, or no values when the counter holds no grant.</summary>
-        private QuotaCounterValues GrantedOf(ReadOnlySpan<QuotaMeterDelta> deltas)
+        /// <summary>Returns each delta meter's grants (zero for a meter without any); called only when the counter holds some.</summary>
+        private long[] GrantsOf(ReadOnlySpan<QuotaMeterDelta> deltas)
         {
-            if (_grantCount == 0)
-            {
-                return default;
-            }
-
             var granted = new long[deltas.Length];
             for (var i = 0; i < deltas.Length; i++)
             {
@@ -86,7 +81,7 @@ public sealed partial class InMemoryQuotaStore
                 granted[i] = slot < 0 ? 0 : _grantTotals![slot];
             }
 
-            return new QuotaCounterValues(granted);
+            return granted;
         }
 
         private int GrantSlot(string meter)

@@ -95,17 +95,17 @@ public sealed partial class InMemoryQuotaStore
             }
 
             var values = new long[deltas.Length];
-            var granted = GrantedOf(deltas);
+            var granted = _grantCount == 0 ? null : GrantsOf(deltas);
             for (var i = 0; i < deltas.Length; i++)
             {
-                if (!deltas[i].Fits(_values[slots[i]], granted.Count == 0 ? 0 : granted[i]))
+                if (!(granted is null ? deltas[i].Fits(_values[slots[i]]) : deltas[i].Fits(_values[slots[i]], granted[i])))
                 {
                     for (var j = 0; j < deltas.Length; j++)
                     {
                         values[j] = _values[slots[j]];
                     }
 
-                    return new QuotaStoreResult(false, i, new QuotaCounterValues(values), granted);
+                    return Result(false, i, values, granted);
                 }
             }
 
@@ -120,8 +120,13 @@ public sealed partial class InMemoryQuotaStore
                 _values[slots[i]] = values[i];
             }
 
-            return new QuotaStoreResult(true, -1, new QuotaCounterValues(values), granted);
+            return Result(true, -1, values, granted);
         }
+
+        private static QuotaStoreResult Result(bool applied, int refusedIndex, long[] values, long[]? granted)
+            => granted is null
+                ? new QuotaStoreResult(applied, refusedIndex, new QuotaCounterValues(values))
+                : new QuotaStoreResult(applied, refusedIndex, new QuotaCounterValues(values), new QuotaCounterValues(granted));
 
         public QuotaAddResult Add(ReadOnlySpan<QuotaMeterDelta> deltas, string? idempotencyId)
         {
@@ -149,7 +154,9 @@ public sealed partial class InMemoryQuotaStore
                 }
             }
 
-            return new QuotaAddResult(applied, QuotaCounterValues.From(values), GrantedOf(deltas));
+            return _grantCount == 0
+                ? new QuotaAddResult(applied, QuotaCounterValues.From(values))
+                : new QuotaAddResult(applied, QuotaCounterValues.From(values), new QuotaCounterValues(GrantsOf(deltas)));
         }
 
         public QuotaCounterValues Subtract(ReadOnlySpan<QuotaMeterDelta> deltas)
