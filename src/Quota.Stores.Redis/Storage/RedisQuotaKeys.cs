@@ -39,16 +39,16 @@ internal sealed class RedisQuotaKeys
     /// <summary>Returns the counter hash and its idempotency set.</summary>
     public (RedisKey Counter, RedisKey Ids) Counter(QuotaCounterKey counter)
     {
-        var keys = CounterKeys(counter).Keys;
+        var keys = CounterKeys(counter);
         return (keys[0], keys[1]);
     }
 
-    /// <summary>Returns the counter hash and its idempotency set as the scripts take them, with their cluster slot.</summary>
-    public RedisCounterKeys CounterKeys(QuotaCounterKey counter)
+    /// <summary>Returns the counter hash and its idempotency set as the scripts take them: <c>[counter, ids]</c>.</summary>
+    public RedisKey[] CounterKeys(QuotaCounterKey counter)
     {
         var tag = Tag(counter.Policy, counter.Key);
         var start = FormatInstant(counter.CycleStart);
-        return new RedisCounterKeys([Compose(tag, ":c:", start), Compose(tag, ":ids:", start)], RedisHashSlot.Of(tag));
+        return [Compose(tag, ":c:", start), Compose(tag, ":ids:", start)];
     }
 
     /// <summary>Returns the key of the subject's first-use anchor.</summary>

@@ -21,7 +21,7 @@ public sealed partial class RedisQuotaStore
         StoreArguments.ValidateSubject(policy, key);
         cancellationToken.ThrowIfCancellationRequested();
         var anchorKey = _keys.Anchor(policy, key);
-        var stored = await CommandAsync(db => db.StringGetAsync(anchorKey), "GET", cancellationToken).ConfigureAwait(false);
+        var stored = await CommandAsync(db => db.StringGetAsync(anchorKey), cancellationToken).ConfigureAwait(false);
         return stored.IsNull ? null : ParseAnchor(stored);
     }
 
