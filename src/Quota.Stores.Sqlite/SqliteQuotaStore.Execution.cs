@@ -6,7 +6,9 @@ public sealed partial class SqliteQuotaStore
 {
     /// <summary>
     /// Runs <paramref name="work"/> on the writer, alone among this process's writers of the file. Completes synchronously
-    /// when no other writer of this process is inside; otherwise waits for the gate without blocking a thread.
+    /// when no other writer of this process is inside; otherwise waits for the gate without blocking a thread, until
+    /// <paramref name="cancellationToken"/> (the call's deadline) is cancelled: a call still waiting then is dropped, and
+    /// is never applied.
     /// </summary>
     private ValueTask<TResult> WriteAsync<TState, TResult>(TState state, Func<SqliteQuotaStore, SqliteSession, TState, TResult> work, CancellationToken cancellationToken, bool countsAsWrite = true)
     {
@@ -30,6 +32,13 @@ public sealed partial class SqliteQuotaStore
     private async ValueTask<TResult> WriteAfterWaitAsync<TState, TResult>(TState state, Func<SqliteQuotaStore, SqliteSession, TState, TResult> work, bool countsAsWrite, CancellationToken cancellationToken)
     {
         await _gate.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // The gate came free as the call ran out of time: it has not touched the file, so it is dropped like the rest.
+            _gate.Semaphore.Release();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         return WriteUnderGate(state, work, countsAsWrite);
     }
 

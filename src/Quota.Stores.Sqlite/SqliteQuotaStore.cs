@@ -29,6 +29,9 @@ namespace Quota.Stores.Sqlite;
 /// </para>
 /// <para>
 /// Calls complete synchronously (SQLite is an in-process library) unless they wait for another writer of this process.
+/// Such a wait ends when the call's cancellation token (through <c>IQuotaService</c>, its deadline: the policy's
+/// <c>StoreTimeout</c>) is cancelled, and the call is then never applied; a call already inside SQLite runs to its end
+/// and reports its real result.
 /// Expired counters read as empty at once and are deleted in batches of <see cref="SqliteQuotaStoreOptions.PurgeBatchSize"/>
 /// every <see cref="SqliteQuotaStoreOptions.PurgeEveryWrites"/> writes, so the file stays bounded by the subjects active
 /// in the current cycles. First-use anchors are kept (one small row per policy and subject).

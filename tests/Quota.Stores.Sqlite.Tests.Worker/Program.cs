@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Quota;
@@ -11,6 +12,8 @@ using Quota.Tests.Worker;
 //            refused consume must undo the requests it already added. Prints "granted N" (N = `limit` when exact).
 //   record:  `callers` tasks share `count` RecordAsync calls of rows = 3; prints "recorded N".
 //   stream:  consumes one by one until killed, printing "try I" before and "ack I" after each allowed consume.
+//   hold:    takes the file's write lock (BEGIN IMMEDIATE on a connection of its own), prints "holding", keeps it for
+//            `count` milliseconds, then commits and prints "released": another application holding the lock.
 //   create:  new files opened by several workers at once, first-use subjects (see NewFileRounds).
 // Each mode prints "ready" (once the store is open, except create), then waits for a line on stdin before it starts.
 var mode = args[0];
@@ -117,8 +120,31 @@ switch (mode)
             output.Flush();
         }
 
+    case "hold":
+    {
+        await using var connection = new SqliteConnection($"Data Source={database}");
+        await connection.OpenAsync();
+        await using (var begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        output.WriteLine("holding");
+        output.Flush();
+        await Task.Delay(count);
+        await using (var commit = connection.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        output.WriteLine("released");
+        break;
+    }
+
     default:
-        throw new ArgumentException($"Unknown mode '{mode}'. Use consume, record or stream.", nameof(args));
+        throw new ArgumentException($"Unknown mode '{mode}'. Use consume, record, stream or hold.", nameof(args));
 }
 
 output.Flush();

@@ -78,6 +78,46 @@ public abstract partial class QuotaStoreContract
     }
 
     [Fact]
+    public async Task Grants_raise_limits_exactly_past_2_to_the_53()
+    {
+        var store = CreateStore(Clock);
+        var counter = NewCounter();
+        const long limit = 1L << 60;
+        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("bytes", limit - 3)), Expiry);
+        await store.GrantAsync(counter, Grant("bytes", 5), long.MaxValue - limit, Expiry);
+
+        var fits = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("bytes", 7, limit)), Expiry);
+        var over = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("bytes", 2, limit)), Expiry);
+        var last = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("bytes", 1, limit)), Expiry);
+
+        Assert.True(fits.Applied);
+        Assert.Equal(limit + 4, fits.Values[0]);
+        Assert.False(over.Applied);
+        Assert.Equal(limit + 4, over.Values[0]);
+        Assert.True(last.Applied);
+        Assert.Equal(limit + 5, last.Values[0]);
+        Assert.Equal(5, last.Granted[0]);
+    }
+
+    [Fact]
+    public async Task Grants_never_take_a_meter_past_long_MaxValue()
+    {
+        var store = CreateStore(Clock);
+        var counter = NewCounter();
+        const long limit = long.MaxValue - 4;
+        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("bytes", long.MaxValue - 6)), Expiry);
+        await store.GrantAsync(counter, Grant("bytes", 4), long.MaxValue - limit, Expiry);
+
+        var fits = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("bytes", 6, limit)), Expiry);
+        var full = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("bytes", 1, limit)), Expiry);
+
+        Assert.True(fits.Applied);
+        Assert.Equal(long.MaxValue, fits.Values[0]);
+        Assert.False(full.Applied);
+        Assert.Equal(long.MaxValue, (await store.ReadAsync(counter))["bytes"]);
+    }
+
+    [Fact]
     public async Task Grants_are_kept_with_their_reasons_in_order()
     {
         var store = CreateStore(Clock);

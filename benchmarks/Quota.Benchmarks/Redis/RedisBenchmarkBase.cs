@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Quota.Stores.Redis;
 using StackExchange.Redis;
 
 namespace Quota.Benchmarks.Redis;
@@ -19,6 +20,17 @@ public abstract class RedisBenchmarkBase
 
     protected byte[] FloorScript { get; private set; } = null!;
 
+    /// <summary>Gets the store's consume script, to run it bare: what one script per consume costs without Quota around it.</summary>
+    private protected static RedisScript ConsumeScript => RedisScript.TryAdd;
+
+    /// <summary>Returns try_add.lua's ARGV for a one-meter consume of one request under a limit it never reaches.</summary>
+    protected static RedisValue[] ConsumeArguments()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var expires = now + (long)TimeSpan.FromDays(40).TotalMilliseconds;
+        return [now, expires, expires - now + 60_000, "L", "requests", 1, (long.MaxValue / 2) - 1];
+    }
+
     private protected RedisQuotaSetup Quota { get; private set; } = null!;
 
     [GlobalSetup]
@@ -28,6 +40,7 @@ public abstract class RedisBenchmarkBase
         _raw = _server.Connect();
         Database = _raw.GetDatabase();
         FloorScript = _raw.GetServer(_raw.GetEndPoints()[0]).ScriptLoad(LuaFloor);
+        _raw.GetServer(_raw.GetEndPoints()[0]).ScriptLoad(ConsumeScript.Text);
         Quota = new RedisQuotaSetup(_server.Configuration);
         Quota.WarmUp();
     }

@@ -60,13 +60,12 @@ internal sealed class RedisBenchmarkServer : IDisposable
     }
 
     /// <summary>
-    /// Opens a connection set up the way the store sets up its own (abortConnect=false, replies completing callers in
-    /// parallel), so the raw floors and Quota differ only in what Quota does, and waits until it is up.
+    /// Opens a connection set up the way the store sets up its own (abortConnect=false), so the raw floors and Quota
+    /// differ only in what Quota does, and waits until it is up.
     /// </summary>
     public ConnectionMultiplexer Connect()
     {
         var connection = ConnectionMultiplexer.Connect($"{Configuration},abortConnect=false");
-        connection.PreserveAsyncOrder = false;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!connection.IsConnected && DateTime.UtcNow < deadline)
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using NodaTime.Extensions;
 
 namespace Quota;
 
@@ -62,6 +63,20 @@ public sealed class QuotaBuilder
     {
         ArgumentNullException.ThrowIfNull(configure);
         Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Makes Quota take its time from <paramref name="timeProvider"/>: the timers of store calls' deadlines run on it,
+    /// and "now" (NodaTime's <see cref="IClock"/>) is read from it, e.g. a <c>FakeTimeProvider</c> in tests.
+    /// </summary>
+    /// <param name="timeProvider">The time provider, e.g. <see cref="TimeProvider.System"/>.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder UseTimeProvider(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(timeProvider));
+        Services.Replace(ServiceDescriptor.Singleton<IClock>(timeProvider.ToClock()));
         return this;
     }
 

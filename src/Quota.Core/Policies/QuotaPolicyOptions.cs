@@ -50,11 +50,23 @@ public sealed class QuotaPolicyOptions
     /// <summary>Gets or sets what a consume answers when the store fails. Defaults to <see cref="QuotaFailureMode.FailClosed"/>.</summary>
     public QuotaFailureMode FailureMode { get; set; } = QuotaFailureMode.FailClosed;
 
-    /// <summary>Gets or sets how long a consume waits for the store before the failure mode applies. Defaults to one second.</summary>
+    /// <summary>Gets or sets how long a store call may take before the failure mode applies. Defaults to one second.</summary>
     /// <remarks>
-    /// A call is given at least this long and at most a sixteenth longer: calls that start close together share one
-    /// deadline, which keeps the bound cheap on every call. A call that runs out of time is abandoned, not cancelled,
-    /// so the store may still apply it.
+    /// <para>
+    /// The one deadline of a store call. The store receives a token that is cancelled once this much time has passed
+    /// (or when the caller's own token is cancelled) and bounds its own waiting by it; Quota keeps no second timer. A
+    /// consume whose call ran out of time answers with the failure mode: <see cref="QuotaOutcome.FailedOpen"/> or
+    /// <see cref="QuotaOutcome.FailedClosed"/>, with a <see cref="QuotaStoreException"/> whose inner exception is a
+    /// <see cref="TimeoutException"/>; other calls throw that exception. The timer runs on the application's
+    /// <see cref="TimeProvider"/> (see <see cref="QuotaBuilder.UseTimeProvider"/>).
+    /// </para>
+    /// <para>
+    /// What happened to a call that timed out depends on where it was: one that had not reached the store yet (SQLite:
+    /// waiting for this process's writer; Redis: queued for a batch) is never applied. One already sent to Redis may still
+    /// be applied there: the caller stops waiting, the server cannot be told. One already running inside SQLite finishes
+    /// and answers with its real result, late. The in-memory store answers at once and never times out. Each store's
+    /// README says the same.
+    /// </para>
     /// </remarks>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -19,7 +19,6 @@ internal sealed class PolicyRuntime
         _retention = retention;
         _maxSubjects = maxSubjects;
         DefaultDeltas = QuotaDeltas.Build(policy.Allowances, amounts: null);
-        Deadlines = new StoreDeadlines(policy.StoreTimeout);
         InMemoryFastPath = policy.Enforcement == QuotaEnforcement.Enforce && policy.SubjectProvider is null;
         Thresholds = policy.Thresholds.Count == 0 ? null : policy.Thresholds;
         if (policy.AnchorMode == QuotaAnchorMode.Calendar)
@@ -31,9 +30,6 @@ internal sealed class PolicyRuntime
     public QuotaPolicy Policy { get; }
 
     public string Name => Policy.Name;
-
-    /// <summary>Gets when the policy's store calls run out of time (its <see cref="QuotaPolicy.StoreTimeout"/>).</summary>
-    public StoreDeadlines Deadlines { get; }
 
     /// <summary>Gets or sets the string instance a caller last named this policy with (see <c>QuotaService.Runtime</c>).</summary>
     public string? LastName { get; set; }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace Quota;
@@ -5,41 +6,96 @@ namespace Quota;
 internal sealed partial class QuotaService
 {
     /// <summary>
-    /// Bounds a store call by the policy's <see cref="QuotaPolicy.StoreTimeout"/> and the caller's token, and turns its
-    /// failures into <see cref="QuotaStoreException"/> (see <see cref="StoreCallGuard{T}"/>). A call that completed
-    /// synchronously (the in-memory store) passes straight through.
+    /// Starts the one deadline of a store call: the token the store receives (see <see cref="StoreDeadline"/>). Arm it
+    /// with <see cref="StoreDeadline.Arm"/> once the call turns out to be pending, and dispose it when the call is over.
     /// </summary>
-    private static ValueTask<T> GuardAsync<T>(PolicyRuntime runtime, ValueTask<T> call, CancellationToken cancellationToken)
-        => call.IsCompletedSuccessfully ? call : StoreCallGuard<T>.Start(runtime, call, cancellationToken);
+    private StoreDeadline StartDeadline(PolicyRuntime runtime, CancellationToken cancellationToken)
+        => new(runtime.Policy.StoreTimeout, _timeProvider, cancellationToken);
 
-    private static ValueTask GuardAsync(PolicyRuntime runtime, ValueTask call, CancellationToken cancellationToken)
-        => call.IsCompletedSuccessfully ? call : AwaitAsync(StoreCallGuard<bool>.Start(runtime, AsBoolAsync(call), cancellationToken));
+    /// <summary>
+    /// Runs a store call under its deadline: the store receives the deadline's token and bounds its own I/O by it; the
+    /// service does not wait on its own, it only maps the outcome (see <see cref="AsStoreFailure"/>).
+    /// </summary>
+    /// <exception cref="QuotaStoreException">The store failed, or the call ran out of time.</exception>
+    private ValueTask<T> StoreAsync<T>(PolicyRuntime runtime, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    {
+        var deadline = StartDeadline(runtime, cancellationToken);
+        ValueTask<T> pending;
+        try
+        {
+            pending = call(deadline.Token);
+            if (pending.IsCompletedSuccessfully)
+            {
+                var result = pending.Result;
+                deadline.Dispose();
+                return new ValueTask<T>(result);
+            }
+        }
+        catch (Exception ex)
+        {
+            var failure = AsStoreFailure(runtime, ex, cancellationToken, deadline.Expired);
+            deadline.Dispose();
+            if (failure is null)
+            {
+                throw;
+            }
 
-    private static async ValueTask AwaitAsync(ValueTask<bool> call) => await call.ConfigureAwait(false);
+            return ValueTask.FromException<T>(failure);
+        }
+
+        if (!pending.IsCompleted)
+        {
+            deadline.Arm();
+        }
+        return AwaitStoreAsync(runtime, pending, deadline);
+    }
+
+    private async ValueTask StoreAsync(PolicyRuntime runtime, Func<CancellationToken, ValueTask> call, CancellationToken cancellationToken)
+        => await StoreAsync(runtime, async token =>
+        {
+            await call(token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<bool> AsBoolAsync(ValueTask call)
+    private static async ValueTask<T> AwaitStoreAsync<T>(PolicyRuntime runtime, ValueTask<T> pending, StoreDeadline deadline)
     {
-        await call.ConfigureAwait(false);
-        return true;
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (AsStoreFailure(runtime, ex, deadline.Caller, deadline.Expired) is { } failure)
+        {
+            throw failure;
+        }
+        finally
+        {
+            deadline.Dispose();
+        }
     }
 
     /// <summary>
-    /// Whether an exception is the store's trouble (to be met with the failure mode) rather than the caller's: bad
-    /// arguments, amounts that would take a meter past <see cref="long.MaxValue"/>, the caller's own cancellation, or
-    /// the application's provider functions.
+    /// The one place that decides what a failure of a store call is. The caller's own trouble — bad arguments, amounts
+    /// that would take a meter past <see cref="long.MaxValue"/>, its own cancellation, the application's provider
+    /// functions — gives <see langword="null"/>: rethrow it as is. Anything
+    /// else is the store's: a <see cref="QuotaStoreException"/>, which a consume meets with the policy's failure mode.
+    /// A cancellation the caller did not ask for, once the call's deadline has passed, is the call running out of time.
     /// </summary>
-    private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken)
+    private static QuotaStoreException? AsStoreFailure(PolicyRuntime runtime, Exception ex, CancellationToken cancellationToken, bool expired = false)
         => ex switch
         {
-            QuotaStoreException => true,
-            ArgumentException => false,
-            OverflowException => false,
-            QuotaProviderException => false,
-            OperationCanceledException when cancellationToken.IsCancellationRequested => false,
-            _ => true,
+            QuotaStoreException failure => failure,
+            ArgumentException or OverflowException or QuotaProviderException => null,
+            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+            OperationCanceledException when expired => TimedOut(runtime, ex),
+            _ => new QuotaStoreException($"The quota store failed for policy '{runtime.Name}': {ex.Message}", ex),
         };
 
-    private static QuotaStoreException AsStoreException(PolicyRuntime runtime, Exception ex)
-        => ex as QuotaStoreException ?? new QuotaStoreException($"The quota store failed for policy '{runtime.Name}': {ex.Message}", ex);
+    private static QuotaStoreException TimedOut(PolicyRuntime runtime, Exception cancellation)
+    {
+        var milliseconds = runtime.Policy.StoreTimeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+        return new QuotaStoreException(
+            $"The quota store did not answer within {milliseconds} ms for policy '{runtime.Name}'; the store stopped waiting for it (see StoreTimeout for what may still have been applied).",
+            new TimeoutException($"The store call took longer than the policy's StoreTimeout of {milliseconds} ms.", cancellation));
+    }
 }

@@ -112,9 +112,9 @@ internal sealed partial class QuotaService
         {
             return await call.ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (AsStoreFailure(runtime, ex, cancellationToken) is { } failure)
         {
-            throw AsStoreException(runtime, ex);
+            throw failure;
         }
     }
 

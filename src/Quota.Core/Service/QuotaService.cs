@@ -14,9 +14,16 @@ internal sealed partial class QuotaService : IQuotaService
     private readonly QuotaTimeSource _time;
     private readonly QuotaMetrics _metrics;
     private readonly QuotaAlertDispatcher _alerts;
+    private readonly TimeProvider _timeProvider;
     private PolicyRuntime? _lastPolicy;
 
-    public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics, QuotaAlertDispatcher alerts)
+    /// <param name="options">The policies.</param>
+    /// <param name="store">Where usage lives.</param>
+    /// <param name="clock">Decides "now" for cycles and expiry.</param>
+    /// <param name="metrics">Counts consumes, refusals and store failures.</param>
+    /// <param name="alerts">Delivers the threshold alerts consumes and records reach.</param>
+    /// <param name="timeProvider">Runs the timers of store calls' deadlines; the system's when <see langword="null"/>.</param>
+    public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics, QuotaAlertDispatcher alerts, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -45,6 +52,7 @@ internal sealed partial class QuotaService : IQuotaService
         _time = new QuotaTimeSource(clock, value.ClockReadInterval);
         _metrics = metrics;
         _alerts = alerts;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     public IReadOnlyCollection<QuotaPolicy> Policies { get; }
@@ -87,11 +95,9 @@ internal sealed partial class QuotaService : IQuotaService
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: true, cancellationToken).ConfigureAwait(false);
         var deltas = ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);
-        var cycle = resolved.Cycle;
-        var result = await GuardAsync(
-            runtime,
-            _store.AddAsync(new QuotaCounterKey(runtime.Name, resolved.Key, cycle.Start), deltas, resolved.Box.ExpiresAt, idempotencyId, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
+        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
+        var expiresAt = resolved.Box.ExpiresAt;
+        var result = await StoreAsync(runtime, token => _store.AddAsync(counter, deltas, expiresAt, idempotencyId, token), cancellationToken).ConfigureAwait(false);
         if (result.Applied)
         {
             CountConsumed(runtime, deltas);
@@ -113,8 +119,8 @@ internal sealed partial class QuotaService : IQuotaService
         var deltas = amounts is null
             ? [new QuotaMeterDelta(QuotaDeltas.RequestsMeter, 1)]
             : ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);
-        var start = (cycle ?? resolved.Cycle).Start;
-        await GuardAsync(runtime, _store.SubtractAsync(new QuotaCounterKey(runtime.Name, resolved.Key, start), deltas, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, (cycle ?? resolved.Cycle).Start);
+        await StoreAsync(runtime, token => _store.SubtractAsync(counter, deltas, token), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<QuotaUsage> GetUsageAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default)
@@ -132,7 +138,8 @@ internal sealed partial class QuotaService : IQuotaService
         ValidateSubject(runtime, subject);
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
-        await GuardAsync(runtime, _store.ResetAsync(new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start), cancellationToken), cancellationToken).ConfigureAwait(false);
+        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
+        await StoreAsync(runtime, token => _store.ResetAsync(counter, token), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -151,42 +158,65 @@ internal sealed partial class QuotaService : IQuotaService
 
         var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
-        ValueTask<QuotaStoreResult> call;
-        try
+        if (_memory is not null && resolved.OwnsBox)
         {
-            if (_memory is not null && resolved.OwnsBox)
+            try
             {
                 return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, _memory.TryAdd(resolved.Box, counter, deltas, cancellationToken)));
             }
-
-            call = _store.TryAddAsync(counter, deltas, resolved.Box.ExpiresAt, cancellationToken);
+            catch (Exception ex) when (AsStoreFailure(runtime, ex, cancellationToken) is { } failure)
+            {
+                return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, failure));
+            }
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+
+        var deadline = StartDeadline(runtime, cancellationToken);
+        ValueTask<QuotaStoreResult> call;
+        try
         {
-            return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex)));
+            call = _store.TryAddAsync(counter, deltas, resolved.Box.ExpiresAt, deadline.Token);
+            if (call.IsCompletedSuccessfully)
+            {
+                var result = call.Result;
+                deadline.Dispose();
+                return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, result));
+            }
         }
-
-        if (call.IsCompletedSuccessfully)
+        catch (Exception ex)
         {
-            return new ValueTask<QuotaDecision>(Decide(runtime, resolved, now, deltas, call.Result));
+            var failure = AsStoreFailure(runtime, ex, cancellationToken, deadline.Expired);
+            deadline.Dispose();
+            if (failure is null)
+            {
+                throw;
+            }
+
+            return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, failure));
         }
 
-        return FinishConsumeAsync(runtime, resolved, now, deltas, call, cancellationToken);
+        if (!call.IsCompleted)
+        {
+            deadline.Arm();
+        }
+        return FinishConsumeAsync(runtime, resolved, now, deltas, call, deadline);
     }
 
     // Not inlined: an async method's state machine lives in its caller's frame, and the hot path's frame would zero it on every call.
     [MethodImpl(MethodImplOptions.NoInlining)]
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, CancellationToken cancellationToken)
+    private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, StoreDeadline deadline)
     {
         try
         {
-            var result = await GuardAsync(runtime, call, cancellationToken).ConfigureAwait(false);
-            return Decide(runtime, resolved, now, deltas, result);
+            return Decide(runtime, resolved, now, deltas, await call.ConfigureAwait(false));
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (AsStoreFailure(runtime, ex, deadline.Caller, deadline.Expired) is { } failure)
         {
-            return Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex));
+            return Failed(runtime, resolved.Key, resolved.Box, now, failure);
+        }
+        finally
+        {
+            deadline.Dispose();
         }
     }
 
@@ -199,10 +229,10 @@ internal sealed partial class QuotaService : IQuotaService
         {
             resolved = await ResolveAsync(runtime, subject, now, setAnchor: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (AsStoreFailure(runtime, ex, cancellationToken) is { } failure)
         {
             // The anchor could not be read: the cycle is unknown, so report one counted from now.
-            return Failed(runtime, subject.Key, runtime.NewCycle(now, now), now, AsStoreException(runtime, ex));
+            return Failed(runtime, subject.Key, runtime.NewCycle(now, now), now, failure);
         }
 
         var deltas = amounts is null ? resolved.DefaultDeltas : QuotaDeltas.Build(resolved.Allowances, amounts);
@@ -212,7 +242,7 @@ internal sealed partial class QuotaService : IQuotaService
         {
             if (policy.Enforcement == QuotaEnforcement.Shadow)
             {
-                var added = await GuardAsync(runtime, _store.AddAsync(counter, deltas, expiresAt, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+                var added = await StoreAsync(runtime, token => _store.AddAsync(counter, deltas, expiresAt, null, token), cancellationToken).ConfigureAwait(false);
                 deltas = QuotaDeltas.WithGranted(deltas, added.Granted);
                 var over = FirstOver(deltas, added.Values);
                 CountConsumed(runtime, deltas);
@@ -229,12 +259,12 @@ internal sealed partial class QuotaService : IQuotaService
                 return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, added.Values, over);
             }
 
-            var result = await GuardAsync(runtime, _store.TryAddAsync(counter, deltas, expiresAt, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var result = await StoreAsync(runtime, token => _store.TryAddAsync(counter, deltas, expiresAt, token), cancellationToken).ConfigureAwait(false);
             return Decide(runtime, resolved, now, deltas, result);
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (AsStoreFailure(runtime, ex, cancellationToken) is { } failure)
         {
-            return Failed(runtime, resolved.Key, resolved.Box, now, AsStoreException(runtime, ex));
+            return Failed(runtime, resolved.Key, resolved.Box, now, failure);
         }
     }
 

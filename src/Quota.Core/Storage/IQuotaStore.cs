@@ -29,6 +29,19 @@ namespace Quota;
 /// included — and give back exactly the meter names it was given. A store that keeps them as bytes can use
 /// <see cref="LosslessUtf8"/>, which plain UTF-8 is not (it turns every lone surrogate into U+FFFD).
 /// </para>
+/// <para>
+/// Every method's <c>cancellationToken</c> is the call's one deadline as well as the caller's cancellation: through
+/// <c>IQuotaService</c> it is cancelled when the policy's <see cref="QuotaPolicyOptions.StoreTimeout"/> has passed. The
+/// service keeps no timer of its own, so a store must honour the token:
+/// </para>
+/// <list type="bullet">
+/// <item>a call whose token is cancelled before it reaches the store's storage (already at the call, or while it waits
+/// in the store's own queue) fails with <see cref="OperationCanceledException"/> and is never applied later;</item>
+/// <item>a call that is waiting for its storage's answer when the token is cancelled stops waiting and fails with
+/// <see cref="OperationCanceledException"/>; the store's documentation says whether it may still be applied;</item>
+/// <item>a call that completed reports its result, even if the token was cancelled meanwhile; the token is not used
+/// after the call has completed.</item>
+/// </list>
 /// </remarks>
 public interface IQuotaStore
 {

@@ -36,7 +36,7 @@ public static class QuotaRedisBuilderExtensions
 
     /// <summary>
     /// Keeps usage in Redis, with options bound from configuration, e.g. the section <c>Quota:Redis</c> holding
-    /// <c>Configuration</c>, <c>KeyPrefix</c>, <c>OperationTimeout</c> and <c>ExpiryGrace</c>.
+    /// <c>Configuration</c>, <c>KeyPrefix</c> and <c>ExpiryGrace</c>.
     /// </summary>
     /// <param name="builder">The builder from <c>services.AddQuota()</c>.</param>
     /// <param name="section">The configuration section with the store's options.</param>

@@ -2,30 +2,16 @@ using StackExchange.Redis;
 
 namespace Quota.Stores.Redis;
 
-/// <summary>Turns the store's configuration string into connection options that never hang a caller.</summary>
+/// <summary>Turns the store's configuration string into connection options that never stop the application at start-up.</summary>
 internal static class RedisConnectionSettings
 {
-    /// <summary>
-    /// Parses <paramref name="configuration"/> and, where it does not say otherwise, connects without aborting on a
-    /// failed first connect and with connect/sync timeouts equal to <paramref name="operationTimeout"/>.
-    /// </summary>
-    public static ConfigurationOptions Create(string configuration, TimeSpan operationTimeout)
+    /// <summary>Parses <paramref name="configuration"/> and, where it does not say otherwise, connects without aborting on a failed first connect.</summary>
+    public static ConfigurationOptions Create(string configuration)
     {
         var options = ConfigurationOptions.Parse(configuration);
-        var milliseconds = (int)Math.Ceiling(operationTimeout.TotalMilliseconds);
         if (!Mentions(configuration, "abortConnect"))
         {
             options.AbortOnConnectFail = false;
-        }
-
-        if (!Mentions(configuration, "connectTimeout"))
-        {
-            options.ConnectTimeout = milliseconds;
-        }
-
-        if (!Mentions(configuration, "syncTimeout"))
-        {
-            options.SyncTimeout = milliseconds;
         }
 
         return options;

@@ -15,7 +15,7 @@ internal static class RedisConsumeBatch
     public static (RedisKey[] Keys, RedisValue[] Args, List<List<RedisPendingConsume>> Runs) Arguments(List<RedisPendingConsume> batch, long graceMilliseconds)
     {
         var numbers = new Dictionary<QuotaCounterKey, int>();
-        var counters = new List<RedisCounterKeys>();
+        var counters = new List<RedisKey[]>();
         var groups = new List<(int Counter, List<List<RedisPendingConsume>> Runs)>();
         var length = 1;
         foreach (var consume in batch)
@@ -61,8 +61,8 @@ internal static class RedisConsumeBatch
         var keys = new RedisKey[2 * counters.Count];
         for (var i = 0; i < counters.Count; i++)
         {
-            keys[2 * i] = counters[i].Keys[0];
-            keys[(2 * i) + 1] = counters[i].Keys[1];
+            keys[2 * i] = counters[i][0];
+            keys[(2 * i) + 1] = counters[i][1];
         }
 
         var args = new RedisValue[length];

@@ -1,10 +1,12 @@
 using System.Threading.Tasks.Sources;
+using StackExchange.Redis;
 
 namespace Quota.Stores.Redis;
 
 /// <summary>
-/// A conditional add waiting in a <see cref="RedisConsumeLane"/> to be sent in a batch, and the caller's awaitable
-/// result. Completes once: with the batch's answer, the batch's failure, or the caller's cancellation, whichever is first.
+/// A conditional add on its way to Redis (alone, or queued in a <see cref="RedisConsumeLane"/> for a batch), and the
+/// caller's awaitable result. Completes once: with Redis's answer, the call's failure, or the cancellation of the
+/// caller's token (its deadline), whichever is first.
 /// </summary>
 internal sealed class RedisPendingConsume : IValueTaskSource<QuotaStoreResult>
 {
@@ -17,7 +19,7 @@ internal sealed class RedisPendingConsume : IValueTaskSource<QuotaStoreResult>
     private int _state;
     private int _completed;
 
-    public RedisPendingConsume(QuotaCounterKey counter, RedisCounterKeys keys, QuotaMeterDelta[] deltas, string kinds, long now, long expiresAt)
+    public RedisPendingConsume(QuotaCounterKey counter, RedisKey[] keys, QuotaMeterDelta[] deltas, string kinds, long now, long expiresAt)
     {
         Counter = counter;
         Keys = keys;
@@ -30,8 +32,8 @@ internal sealed class RedisPendingConsume : IValueTaskSource<QuotaStoreResult>
     /// <summary>Gets the counter added to.</summary>
     public QuotaCounterKey Counter { get; }
 
-    /// <summary>Gets the counter's keys and slot.</summary>
-    public RedisCounterKeys Keys { get; }
+    /// <summary>Gets the counter's keys: <c>[counter hash, idempotency set]</c>, shared, never changed.</summary>
+    public RedisKey[] Keys { get; }
 
     /// <summary>Gets the add's meters, amounts and limits: the store's own copy, not the caller's memory.</summary>
     public QuotaMeterDelta[] Deltas { get; }
@@ -44,9 +46,6 @@ internal sealed class RedisPendingConsume : IValueTaskSource<QuotaStoreResult>
 
     /// <summary>Gets the counter's expiry in unix ms.</summary>
     public long ExpiresAt { get; }
-
-    /// <summary>Gets or sets the <see cref="System.Diagnostics.Stopwatch"/> timestamp of when the add was queued.</summary>
-    public long QueuedAt { get; set; }
 
     /// <summary>Gets the caller's result.</summary>
     public ValueTask<QuotaStoreResult> Result => new(this, _core.Version);

@@ -19,6 +19,7 @@ namespace Quota.Stores.Redis;
 /// quota:{tag}:c:1767225600000       counter hash of the cycle starting at that unix ms (".nnnnnn" appended for sub-ms starts)
 /// quota:{tag}:ids:1767225600000     idempotency ids applied to that counter
 /// quota:{tag}:anchor                first-use anchor
+/// quota:{ptag}:subjects             the policy's listing index: a sorted set of its subject keys (ptag: the policy alone)
 /// </code>
 /// <para>
 /// <c>tag</c> is the unpadded base64url of SHA-256 over: the policy's length in UTF-16 code units (4 bytes, little
@@ -39,17 +40,23 @@ internal sealed class RedisQuotaKeys
     /// <summary>Returns the counter hash and its idempotency set.</summary>
     public (RedisKey Counter, RedisKey Ids) Counter(QuotaCounterKey counter)
     {
-        var keys = CounterKeys(counter).Keys;
+        var keys = CounterKeys(counter);
         return (keys[0], keys[1]);
     }
 
-    /// <summary>Returns the counter hash and its idempotency set as the scripts take them, with their cluster slot.</summary>
-    public RedisCounterKeys CounterKeys(QuotaCounterKey counter)
+    /// <summary>Returns the counter hash and its idempotency set as the scripts take them: <c>[counter, ids]</c>.</summary>
+    public RedisKey[] CounterKeys(QuotaCounterKey counter)
     {
         var tag = Tag(counter.Policy, counter.Key);
         var start = FormatInstant(counter.CycleStart);
-        return new RedisCounterKeys([Compose(tag, ":c:", start), Compose(tag, ":ids:", start)], RedisHashSlot.Of(tag));
+        return [Compose(tag, ":c:", start), Compose(tag, ":ids:", start)];
     }
+
+    /// <summary>
+    /// Returns the key of the policy's listing index: a sorted set of its subject keys (as generalized UTF-8), in a slot
+    /// of its own. Its tag is <see cref="Tag"/> of the policy and an empty key, which no subject has.
+    /// </summary>
+    public RedisKey Subjects(string policy) => Compose(Tag(policy, string.Empty), ":subjects", string.Empty);
 
     /// <summary>Returns the key of the subject's first-use anchor.</summary>
     public RedisKey Anchor(string policy, string key) => Compose(Tag(policy, key), ":anchor", string.Empty);

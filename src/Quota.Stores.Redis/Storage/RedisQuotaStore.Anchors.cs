@@ -11,7 +11,9 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.ValidateSubject(policy, key);
         cancellationToken.ThrowIfCancellationRequested();
+        var indexing = Index(policy, key);
         var reply = await EvaluateAsync(RedisScript.Anchor, [_keys.Anchor(policy, key)], [InstantPattern.ExtendedIso.Format(candidate)], cancellationToken).ConfigureAwait(false);
+        await indexing.ConfigureAwait(false);
         return ParseAnchor((string?)reply);
     }
 
@@ -21,7 +23,7 @@ public sealed partial class RedisQuotaStore
         StoreArguments.ValidateSubject(policy, key);
         cancellationToken.ThrowIfCancellationRequested();
         var anchorKey = _keys.Anchor(policy, key);
-        var stored = await CommandAsync(db => db.StringGetAsync(anchorKey), "GET", cancellationToken).ConfigureAwait(false);
+        var stored = await CommandAsync(db => db.StringGetAsync(anchorKey), cancellationToken).ConfigureAwait(false);
         return stored.IsNull ? null : ParseAnchor(stored);
     }
 

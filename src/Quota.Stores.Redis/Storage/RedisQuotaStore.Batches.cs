@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using StackExchange.Redis;
 
@@ -34,7 +33,8 @@ public sealed partial class RedisQuotaStore
     /// Sends the add at once when nothing of its lane is in flight, else queues it for the next batch of the lane: one
     /// script for every add that queued while an earlier call was in flight, sent when that call finishes. A queue
     /// that fills a batch is sent at once while fewer than <see cref="MaxInFlight"/> calls are in flight, so heavy load
-    /// or a long round trip still keeps several batches on the wire.
+    /// or a long round trip still keeps several batches on the wire. The caller's token answers the caller whenever it
+    /// is cancelled; an add still queued then is never sent.
     /// </summary>
     private ValueTask<QuotaStoreResult> SubmitAsync(RedisPendingConsume consume, CancellationToken cancellationToken)
     {
@@ -48,9 +48,13 @@ public sealed partial class RedisQuotaStore
             return ValueTask.FromException<QuotaStoreResult>(ex);
         }
 
+        // Watched before it is sent or queued, so nothing can answer it first. A token cancelled already fails it here.
+        consume.Watch(cancellationToken);
+        var result = consume.Result;
         if (lane is null)
         {
-            return TryAddCoreAsync(consume, cancellationToken);
+            _ = SendAloneAsync(consume, lane: null);
+            return result;
         }
 
         List<RedisPendingConsume>? full = null;
@@ -62,13 +66,10 @@ public sealed partial class RedisQuotaStore
             }
             else
             {
-                // Watched before it is queued, so no batch can answer it first. A token cancelled already fails it here.
-                consume.QueuedAt = Stopwatch.GetTimestamp();
-                consume.Watch(cancellationToken);
                 lane.Queue.Add(consume);
                 if (lane.Queue.Count < MaxBatch || lane.InFlight >= MaxInFlight)
                 {
-                    return consume.Result;
+                    return result;
                 }
 
                 full = TakeBatch(lane);
@@ -78,32 +79,21 @@ public sealed partial class RedisQuotaStore
 
         if (full is null)
         {
-            return SendAloneAsync(lane, consume, cancellationToken);
+            _ = SendAloneAsync(consume, lane);
+        }
+        else
+        {
+            Send(lane, full);
         }
 
-        var result = consume.Result;
-        Send(lane, full);
         return result;
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<QuotaStoreResult> SendAloneAsync(RedisConsumeLane lane, RedisPendingConsume consume, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await TryAddCoreAsync(consume, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Release(lane);
-        }
     }
 
     /// <summary>
     /// The lane of a counter: one for everything on a single server, one per slot on a cluster (a script's keys must
     /// share a slot there), none (every add sent alone) behind anything else, e.g. a proxy.
     /// </summary>
-    private RedisConsumeLane? LaneOf(RedisCounterKeys keys)
+    private RedisConsumeLane? LaneOf(RedisKey[] keys)
     {
         var topology = Volatile.Read(ref _topology);
         if (topology == TopologyUnknown)
@@ -114,7 +104,7 @@ public sealed partial class RedisQuotaStore
         return topology switch
         {
             TopologySingle => _lane,
-            TopologyCluster => _slotLanes.GetOrAdd(keys.Slot, static _ => new RedisConsumeLane()),
+            TopologyCluster => _slotLanes.GetOrAdd(_connection!.HashSlot(keys[0]), static _ => new RedisConsumeLane()),
             _ => null,
         };
     }
@@ -199,26 +189,16 @@ public sealed partial class RedisQuotaStore
         }
     }
 
-    /// <summary>Keeps the adds whose callers still wait and whose time is not up; fails those whose time is up.</summary>
-    private List<RedisPendingConsume> Claim(List<RedisPendingConsume> queued)
+    /// <summary>Keeps the adds whose callers still wait; one whose token was cancelled meanwhile is dropped, never sent.</summary>
+    private static List<RedisPendingConsume> Claim(List<RedisPendingConsume> queued)
     {
         var kept = 0;
-        var now = Stopwatch.GetTimestamp();
         for (var i = 0; i < queued.Count; i++)
         {
-            var consume = queued[i];
-            if (!consume.TryClaim())
+            if (queued[i].TryClaim())
             {
-                continue;
+                queued[kept++] = queued[i];
             }
-
-            if (Stopwatch.GetElapsedTime(consume.QueuedAt, now) >= _timeout)
-            {
-                consume.SetException(new TimeoutException($"A conditional add waited {_timeout.TotalMilliseconds:0} ms (the store's OperationTimeout) behind earlier calls to Redis and was not sent; nothing was added."));
-                continue;
-            }
-
-            queued[kept++] = consume;
         }
 
         queued.RemoveRange(kept, queued.Count - kept);
@@ -234,7 +214,7 @@ public sealed partial class RedisQuotaStore
     {
         if (batch.Count == 1)
         {
-            await SendAgainAsync(batch[0]).ConfigureAwait(false);
+            await SendAloneAsync(batch[0], lane: null, claimed: true).ConfigureAwait(false);
             Release(lane);
             return;
         }
@@ -246,11 +226,10 @@ public sealed partial class RedisQuotaStore
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _batchedAdds, batch.Count);
 
-            // The oldest add's caller has waited longest: the batch gets what is left of its OperationTimeout. The
-            // script answers per run of adds, in the order it was given them: grouped by counter, shape and amounts.
-            var timeout = Remaining(batch[0]);
+            // Not bounded here: each caller is answered by its own token at its deadline, and the batch is bounded by
+            // the client's own timeout. The script answers per run of adds, in the order it was given them.
             (var keys, var args, runs) = RedisConsumeBatch.Arguments(batch, _graceMilliseconds);
-            reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAddBatch, keys, args, timeout, CancellationToken.None).ConfigureAwait(false))!;
+            reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAddBatch, keys, args, CancellationToken.None).ConfigureAwait(false))!;
         }
         catch (Exception ex)
         {
@@ -309,7 +288,7 @@ public sealed partial class RedisQuotaStore
             if (applied < 0)
             {
                 // A value near 2^53: try_add.lua counts such values exactly.
-                _ = SendAgainAsync(run[j]);
+                _ = SendAloneAsync(run[j], lane: null, claimed: true);
                 continue;
             }
 
@@ -349,7 +328,11 @@ public sealed partial class RedisQuotaStore
             }
             else
             {
-                consume.SetResult(new QuotaStoreResult(status == Applied, index, Values(reply, 2, consume.Deltas.Length)));
+                // The counter's grant totals follow its values when it holds grants (see try_add.lua).
+                var count = consume.Deltas.Length;
+                consume.SetResult(reply.Length >= 2 + (2 * count)
+                    ? new QuotaStoreResult(status == Applied, index, Values(reply, 2, count), Values(reply, 2 + count, count))
+                    : new QuotaStoreResult(status == Applied, index, Values(reply, 2, count)));
             }
         }
         catch (Exception ex) when (ex is InvalidCastException or IndexOutOfRangeException)
@@ -359,25 +342,30 @@ public sealed partial class RedisQuotaStore
     }
 
     /// <summary>
-    /// Sends a queued add alone with try_add.lua: the only add of a batch, or one the batch script left alone. Never throws.
+    /// Sends an add alone with try_add.lua, answers it, and frees the place it held in flight of its lane (if any): a
+    /// lone add, the only add of a batch, or one the batch script left alone. An add whose caller has given up before
+    /// it is sent is not sent. Never throws.
     /// </summary>
-    private async Task SendAgainAsync(RedisPendingConsume consume)
+    private async Task SendAloneAsync(RedisPendingConsume consume, RedisConsumeLane? lane, bool claimed = false)
     {
         try
         {
-            var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, consume.Keys.Keys, TryAddArguments(consume), Remaining(consume), CancellationToken.None).ConfigureAwait(false))!;
-            Answer(consume, reply);
+            if (claimed || consume.TryClaim())
+            {
+                var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, consume.Keys, TryAddArguments(consume), CancellationToken.None).ConfigureAwait(false))!;
+                Answer(consume, reply);
+            }
         }
         catch (Exception ex)
         {
             consume.SetException(ex);
         }
-    }
-
-    /// <summary>What is left of an add's OperationTimeout since it was queued; at least a millisecond.</summary>
-    private TimeSpan Remaining(RedisPendingConsume consume)
-    {
-        var left = _timeout - Stopwatch.GetElapsedTime(consume.QueuedAt);
-        return left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1);
+        finally
+        {
+            if (lane is not null)
+            {
+                Release(lane);
+            }
+        }
     }
 }

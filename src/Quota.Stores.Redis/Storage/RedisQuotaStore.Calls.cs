@@ -5,34 +5,37 @@ namespace Quota.Stores.Redis;
 
 public sealed partial class RedisQuotaStore
 {
-    /// <summary>Runs a script by its SHA-1, sending it in full once to a server that does not have it cached.</summary>
-    private ValueTask<RedisResult> EvaluateAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
-        => EvaluateAsync(script, keys, args, _timeout, cancellationToken);
-
-    /// <summary>Runs a script by its SHA-1 within <paramref name="timeout"/>, sending it in full once to a server that does not have it cached.</summary>
+    /// <summary>
+    /// Runs a script by its SHA-1 (<c>EVALSHA</c>); a server that does not have it cached (first use, restart,
+    /// <c>SCRIPT FLUSH</c>, failover) answers <c>NOSCRIPT</c>, and the script then goes through StackExchange.Redis's
+    /// own script cache, which loads it there.
+    /// </summary>
+    /// <remarks>
+    /// Not the library's cache on every call: it finds a script by hashing its whole text, which costs more per call
+    /// than the rest of Quota's work on a consume (measured in <c>benchmarks/README.md</c>).
+    /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<RedisResult> EvaluateAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask<RedisResult> EvaluateAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
         var database = Database() ?? await ConnectedAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await WaitAsync(database.ScriptEvaluateAsync(script.Hash, keys, args), script.Name, timeout, cancellationToken).ConfigureAwait(false);
+            return await WaitAsync(database.ScriptEvaluateAsync(script.Hash, keys, args), cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
-            // The script did not run. EVAL runs it and caches it on that server (after a restart, SCRIPT FLUSH or
-            // failover), so later calls go back to EVALSHA. Routed by key like EVALSHA, so it reaches the right node.
+            // The script did not run. Routed by key like EVALSHA, so it reaches (and loads the script on) the right node.
             RedisQuotaStoreLog.ScriptReloaded(_logger, script.Name);
-            return await WaitAsync(database.ScriptEvaluateAsync(script.Text, keys, args), script.Name, timeout, cancellationToken).ConfigureAwait(false);
+            return await WaitAsync(database.ScriptEvaluateAsync(script.Text, keys, args), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Runs a plain command on the database, bounded like every other call.</summary>
+    /// <summary>Runs a plain command on the database, bounded by the call's token like every other call.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<T> CommandAsync<T>(Func<IDatabase, Task<T>> command, string operation, CancellationToken cancellationToken)
+    private async ValueTask<T> CommandAsync<T>(Func<IDatabase, Task<T>> command, CancellationToken cancellationToken)
     {
         var database = Database() ?? await ConnectedAsync(cancellationToken).ConfigureAwait(false);
-        return await WaitAsync(command(database), operation, cancellationToken).ConfigureAwait(false);
+        return await WaitAsync(command(database), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Returns the database when connected, <see langword="null"/> while the first connect is in progress.</summary>
@@ -66,35 +69,30 @@ public sealed partial class RedisQuotaStore
             }
         }
 
-        await WaitAsync(connecting, "connect", cancellationToken).ConfigureAwait(false);
+        await WaitAsync(connecting, cancellationToken).ConfigureAwait(false);
         return Database() ?? throw new ObjectDisposedException(nameof(RedisQuotaStore));
     }
 
-    private ValueTask<T> WaitAsync<T>(Task<T> task, string operation, CancellationToken cancellationToken)
-        => WaitAsync(task, operation, _timeout, cancellationToken);
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<T> WaitAsync<T>(Task<T> task, string operation, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a command until its token is cancelled (through <c>IQuotaService</c>, at the policy's StoreTimeout).
+    /// A command already written cannot be recalled: Redis may still apply it.
+    /// </summary>
+    private static async ValueTask<T> WaitAsync<T>(Task<T> task, CancellationToken cancellationToken)
     {
-        if (!task.IsCompleted)
+        if (task.IsCompleted || !cancellationToken.CanBeCanceled)
         {
-            try
-            {
-                return await task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException ex)
-            {
-                Observe(task);
-                throw new TimeoutException($"Redis did not answer '{operation}' within the store's OperationTimeout of {_timeout.TotalMilliseconds:0} ms; the call may still be applied.", ex);
-            }
-            catch (OperationCanceledException)
-            {
-                Observe(task);
-                throw;
-            }
+            return await task.ConfigureAwait(false);
         }
 
-        return await task.ConfigureAwait(false);
+        try
+        {
+            return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Observe(task);
+            throw;
+        }
     }
 
     /// <summary>Observes the late failure of a call no one waits for any more.</summary>

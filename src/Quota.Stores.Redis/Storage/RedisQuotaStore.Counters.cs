@@ -20,7 +20,8 @@ public sealed partial class RedisQuotaStore
 
         // The store's own copy of the deltas: a queued add is read when its batch is sent, after the caller may have gone.
         var consume = new RedisPendingConsume(counter, _counterKeys.Get(counter), deltas.ToArray(), RedisMeterKinds.Of(deltas.Span), NowMilliseconds(), expiresAt.ToUnixTimeMilliseconds());
-        return SubmitAsync(consume, cancellationToken);
+        var indexing = Index(counter.Policy, counter.Key);
+        return indexing.IsCompleted ? SubmitAsync(consume, cancellationToken) : AfterIndexedAsync(SubmitAsync(consume, cancellationToken), indexing);
     }
 
     /// <inheritdoc />
@@ -69,8 +70,8 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var key = _counterKeys.Get(counter).Keys[0];
-        var entries = await CommandAsync(db => db.HashGetAllAsync(key), "HGETALL", cancellationToken).ConfigureAwait(false);
+        var key = _counterKeys.Get(counter)[0];
+        var entries = await CommandAsync(db => db.HashGetAllAsync(key), cancellationToken).ConfigureAwait(false);
         var now = NowMilliseconds();
         var meters = new Dictionary<string, long>(entries.Length, StringComparer.Ordinal);
         var live = false;
@@ -95,22 +96,8 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var keys = _counterKeys.Get(counter).Keys;
-        await CommandAsync(db => db.KeyDeleteAsync(keys), "DEL", cancellationToken).ConfigureAwait(false);
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<QuotaStoreResult> TryAddCoreAsync(RedisPendingConsume consume, CancellationToken cancellationToken)
-    {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.TryAdd, consume.Keys.Keys, TryAddArguments(consume), cancellationToken).ConfigureAwait(false))!;
-        var status = (int)reply[0];
-        var index = (int)reply[1];
-        if (status == Overflowed)
-        {
-            throw Overflow(consume.Counter, consume.Deltas[index]);
-        }
-
-        return new QuotaStoreResult(status == Applied, index, Values(reply, 2, reply.Length - 2));
+        // Not a DEL: the counter's grants and alert marks outlive a reset (see reset.lua).
+        await EvaluateAsync(RedisScript.Reset, _counterKeys.Get(counter), [], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>ARGV of try_add.lua: now, expiresAt, TTL, kinds, then name, amount, cap per meter.</summary>
@@ -136,20 +123,25 @@ public sealed partial class RedisQuotaStore
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaAddResult> AddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter).Keys, args, cancellationToken).ConfigureAwait(false))!;
+        var indexing = Index(counter.Policy, counter.Key);
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
+        await indexing.ConfigureAwait(false);
         var status = (int)reply[0];
         if (status == Overflowed)
         {
             throw Overflow(counter, deltas.Span[(int)reply[1]]);
         }
 
-        return new QuotaAddResult(status == Applied, Values(reply, 2, reply.Length - 2));
+        var count = deltas.Length;
+        return reply.Length >= 2 + (2 * count)
+            ? new QuotaAddResult(status == Applied, Values(reply, 2, count), Values(reply, 2 + count, count))
+            : new QuotaAddResult(status == Applied, Values(reply, 2, count));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaCounterValues> SubtractCoreAsync(QuotaCounterKey counter, RedisValue[] args, CancellationToken cancellationToken)
     {
-        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [_counterKeys.Get(counter).Keys[0]], args, cancellationToken).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Subtract, [_counterKeys.Get(counter)[0]], args, cancellationToken).ConfigureAwait(false))!;
         return Values(reply, 0, reply.Length);
     }
 

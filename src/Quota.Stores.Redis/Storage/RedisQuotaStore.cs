@@ -17,10 +17,12 @@ namespace Quota.Stores.Redis;
 /// counter some time after it expires (a relative TTL plus <see cref="RedisQuotaStoreOptions.ExpiryGrace"/>).
 /// </para>
 /// <para>
-/// Every call is bounded by <see cref="RedisQuotaStoreOptions.OperationTimeout"/> and fails at once while Redis is
-/// unreachable, so through <c>IQuotaService</c> each policy's failure mode (fail-open or fail-closed) applies instead of
-/// a hang. Counting resumes by itself when Redis is back. A call cancelled after it was sent may still be applied; a
-/// conditional add cancelled while it waits for a batch is never sent.
+/// Every call is bounded by its cancellation token, which <c>IQuotaService</c> cancels at the policy's
+/// <c>StoreTimeout</c> (the one deadline; see <see cref="IQuotaStore"/>), and fails at once while Redis is unreachable,
+/// so each policy's failure mode (fail-open or fail-closed) applies instead of a hang. Counting resumes by itself when
+/// Redis is back. A conditional add whose token is cancelled while it waits for a batch is never sent; a call cancelled
+/// after it was sent may still be applied by Redis. A call made without a cancellable token is bounded only by the
+/// client's own <c>asyncTimeout</c>.
 /// </para>
 /// <para>The key layout is documented in the package's README.</para>
 /// </remarks>
@@ -33,7 +35,6 @@ public sealed partial class RedisQuotaStore : IQuotaStore, IDisposable
     private readonly ILogger _logger;
     private readonly RedisQuotaKeys _keys;
     private readonly RedisCounterKeyCache _counterKeys;
-    private readonly TimeSpan _timeout;
     private readonly long _graceMilliseconds;
     private readonly ConfigurationOptions? _configuration;
     private readonly Lock _gate = new();
@@ -62,7 +63,6 @@ public sealed partial class RedisQuotaStore : IQuotaStore, IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _keys = new RedisQuotaKeys(options.KeyPrefix);
         _counterKeys = new RedisCounterKeyCache(_keys, CachedCounterKeys);
-        _timeout = options.OperationTimeout;
         _graceMilliseconds = (long)options.ExpiryGrace.TotalMilliseconds;
         if (options.Connection is { } connection)
         {
@@ -70,7 +70,7 @@ public sealed partial class RedisQuotaStore : IQuotaStore, IDisposable
         }
         else
         {
-            _configuration = RedisConnectionSettings.Create(options.Configuration!, _timeout);
+            _configuration = RedisConnectionSettings.Create(options.Configuration!);
             _connecting = ConnectAsync();
         }
     }
@@ -115,19 +115,8 @@ public sealed partial class RedisQuotaStore : IQuotaStore, IDisposable
         return false;
     }
 
-    /// <summary>
-    /// Closes a connection the store opened, on the thread pool; returns at once. Works around two StackExchange.Redis
-    /// 1.2.6 faults: closing at once (<c>Close(false)</c> or <c>Dispose</c>) flushes its unsynchronised write buffer
-    /// again if the writer thread has not finished with it, which can send the last command twice (a consume counted
-    /// twice); closing through QUIT (<c>Close(true)</c>) makes QUIT the last write, harmless to repeat, but blocks
-    /// until QUIT is answered, which never happens on the thread that delivers replies (a continuation of a store call).
-    /// </summary>
-    private static void Close(IConnectionMultiplexer connection)
-        => Observe(Task.Run(() =>
-        {
-            connection.Close(allowCommandsToComplete: true);
-            connection.Dispose();
-        }));
+    /// <summary>Closes a connection the store opened.</summary>
+    private static void Close(IConnectionMultiplexer connection) => connection.Dispose();
 
     private bool Attach(IConnectionMultiplexer connection, bool owns)
     {
@@ -136,13 +125,6 @@ public sealed partial class RedisQuotaStore : IQuotaStore, IDisposable
             if (_disposed)
             {
                 return false;
-            }
-
-            if (owns)
-            {
-                // Replies complete callers in parallel on the thread pool instead of one by one on a single thread
-                // per connection: callers never depend on each other's order, and 64 of them then share the cores.
-                connection.PreserveAsyncOrder = false;
             }
 
             connection.ConnectionFailed += OnConnectionFailed;

@@ -13,9 +13,9 @@ public sealed class RedisQuotaStoreOptions
     /// <c>node1:6379,node2:6379,password=…</c> for a cluster. Required unless <see cref="Connection"/> is set.
     /// </summary>
     /// <remarks>
-    /// Unless the string says otherwise, the store connects with <c>abortConnect=false</c> (start-up never fails because
-    /// Redis is down; each call fails fast instead and the policy's failure mode applies) and with <c>connectTimeout</c>
-    /// and <c>syncTimeout</c> equal to <see cref="OperationTimeout"/>.
+    /// Unless the string says otherwise, the store connects with <c>abortConnect=false</c>: start-up never fails because
+    /// Redis is down; each call fails fast instead and the policy's failure mode applies. How long a call may take is the
+    /// policy's <c>StoreTimeout</c>, not a setting of the store.
     /// </remarks>
     public string? Configuration { get; set; }
 
@@ -30,13 +30,6 @@ public sealed class RedisQuotaStoreOptions
     /// to <c>quota</c>. Must not contain <c>{</c> or <c>}</c>, which would change the keys' cluster slot.
     /// </summary>
     public string KeyPrefix { get; set; } = "quota";
-
-    /// <summary>
-    /// Gets or sets the longest a store call waits for Redis before it fails with a <see cref="TimeoutException"/>.
-    /// Defaults to two seconds. The policy's own <c>StoreTimeout</c> (shorter by default) bounds calls made through
-    /// <c>IQuotaService</c>; this bound protects direct callers and connections that stall without closing.
-    /// </summary>
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Gets or sets how long past its logical expiry Redis keeps a counter before deleting it, to absorb clock skew

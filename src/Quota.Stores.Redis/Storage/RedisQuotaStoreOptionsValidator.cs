@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -26,9 +27,19 @@ internal sealed class RedisQuotaStoreOptionsValidator : IValidateOptions<RedisQu
             {
                 try
                 {
-                    if (ConfigurationOptions.Parse(options.Configuration).EndPoints.Count == 0)
+                    var endPoints = ConfigurationOptions.Parse(options.Configuration).EndPoints;
+                    if (endPoints.Count == 0)
                     {
                         errors.Add($"Quota Redis store: Configuration '{options.Configuration}' names no endpoint. Write host:port, e.g. '127.0.0.1:6379'.");
+                    }
+
+                    foreach (var endPoint in endPoints)
+                    {
+                        // The client takes any text as a host name and fails only when it connects.
+                        if (endPoint is DnsEndPoint dns && Uri.CheckHostName(dns.Host) == UriHostNameType.Unknown)
+                        {
+                            errors.Add($"Quota Redis store: Configuration '{options.Configuration}' names '{dns.Host}', which is not a host name. Write host:port, e.g. '127.0.0.1:6379' or 'redis.internal:6379'.");
+                        }
                     }
                 }
                 catch (ArgumentException ex)
@@ -45,11 +56,6 @@ internal sealed class RedisQuotaStoreOptionsValidator : IValidateOptions<RedisQu
         if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
         {
             errors.Add($"Quota Redis store: KeyPrefix '{options.KeyPrefix}' must be non-empty and free of '{{' and '}}' (they would move keys to another cluster slot). Write e.g. 'quota' or 'myapp:quota'.");
-        }
-
-        if (options.OperationTimeout <= TimeSpan.Zero || options.OperationTimeout.TotalMilliseconds > int.MaxValue)
-        {
-            errors.Add($"Quota Redis store: OperationTimeout {options.OperationTimeout} must be positive, e.g. '00:00:02'.");
         }
 
         if (options.ExpiryGrace < TimeSpan.Zero)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Quota.Tests.DependencyInjection;
 
@@ -50,6 +51,36 @@ public sealed class AddQuotaTests
         Assert.Equal("P3M", reports.Period.ToIsoString());
         Assert.Equal(QuotaAnchorMode.Calendar, reports.AnchorMode);
         Assert.True((await quota.TryConsumeAsync("reports", "team", new Dictionary<string, long> { ["rows"] = 1000 })).IsAllowed);
+    }
+
+    [Fact]
+    public void AddQuota_registers_the_system_time_provider_unless_the_application_has_one()
+    {
+        var plain = new ServiceCollection();
+        plain.AddQuota();
+        Assert.Same(TimeProvider.System, plain.BuildServiceProvider().GetRequiredService<TimeProvider>());
+
+        var own = new FakeTimeProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(own);
+        services.AddQuota();
+        Assert.Same(own, services.BuildServiceProvider().GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public void UseTimeProvider_sets_the_timers_and_the_clock()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 31, 4, 30, 0, TimeSpan.Zero));
+        var services = new ServiceCollection();
+        services.AddSingleton<IClock>(FakeClock.Default());
+        services.AddQuota().UseTimeProvider(time);
+        var provider = services.BuildServiceProvider();
+
+        Assert.Same(time, provider.GetRequiredService<TimeProvider>());
+        var clock = provider.GetRequiredService<IClock>();
+        Assert.Equal(Instant.FromUtc(2024, 1, 31, 4, 30), clock.GetCurrentInstant());
+        time.Advance(TimeSpan.FromDays(30));
+        Assert.Equal(Instant.FromUtc(2024, 3, 1, 4, 30), clock.GetCurrentInstant());
     }
 
     [Fact]

@@ -72,7 +72,14 @@ internal sealed class FlakyStore(IQuotaStore inner) : IQuotaStore
         }
     }
 
-    public async ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Like a store whose write is already on the wire: the caller stops waiting when its token is cancelled (as every
+    /// store must), and the write itself goes on and may still land.
+    /// </summary>
+    public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
+        => new(WriteAsync(counter, deltas, expiresAt, idempotencyId).AsTask().WaitAsync(cancellationToken));
+
+    private async ValueTask<QuotaAddResult> WriteAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId)
     {
         bool apply, fail;
         lock (_gate)

@@ -33,7 +33,7 @@ public sealed class QuotaRedisBuilderExtensionsTests(RedisServerFixture redis)
             {
                 ["Quota:Redis:Configuration"] = redis.Configuration,
                 ["Quota:Redis:KeyPrefix"] = prefix,
-                ["Quota:Redis:OperationTimeout"] = "00:00:05",
+                ["Quota:Redis:ExpiryGrace"] = "00:00:05",
             })
             .Build();
         using var provider = Build(quota => quota.UseRedisStore(configuration.GetSection("Quota:Redis")));
@@ -41,7 +41,7 @@ public sealed class QuotaRedisBuilderExtensionsTests(RedisServerFixture redis)
         var options = provider.GetRequiredService<IOptions<RedisQuotaStoreOptions>>().Value;
         await provider.GetRequiredService<IQuotaService>().TryConsumeAsync("api", "alice");
 
-        Assert.Equal(TimeSpan.FromSeconds(5), options.OperationTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ExpiryGrace);
         var anchorKey = $"{prefix}:{{{RedisQuotaKeys.Tag("api", "alice")}}}:anchor";
         Assert.True(await redis.Main.GetDatabase().KeyExistsAsync(anchorKey));
     }
@@ -50,11 +50,7 @@ public sealed class QuotaRedisBuilderExtensionsTests(RedisServerFixture redis)
     public async Task UseRedisStore_with_an_existing_connection_leaves_it_open()
     {
         var prefix = "shared-" + Guid.NewGuid().ToString("N");
-        using (var provider = Build(quota => quota.UseRedisStore(redis.Main, o =>
-        {
-            o.KeyPrefix = prefix;
-            o.OperationTimeout = TestStores.Generous;
-        })))
+        using (var provider = Build(quota => quota.UseRedisStore(redis.Main, o => o.KeyPrefix = prefix)))
         {
             Assert.Equal(QuotaOutcome.Allowed, (await provider.GetRequiredService<IQuotaService>().TryConsumeAsync("api", "alice")).Outcome);
         }
@@ -69,14 +65,14 @@ public sealed class QuotaRedisBuilderExtensionsTests(RedisServerFixture redis)
         using var provider = Build(quota => quota.UseRedisStore(o =>
         {
             o.KeyPrefix = "{app}";
-            o.OperationTimeout = TimeSpan.Zero;
+            o.ExpiryGrace = TimeSpan.FromSeconds(-1);
         }));
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains(error.Failures, f => f.Contains("Configuration", StringComparison.Ordinal) && f.Contains("127.0.0.1:6379", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("KeyPrefix", StringComparison.Ordinal));
-        Assert.Contains(error.Failures, f => f.Contains("OperationTimeout", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("ExpiryGrace", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -98,14 +94,12 @@ public sealed class QuotaRedisBuilderExtensionsTests(RedisServerFixture redis)
     }
 
     [Fact]
-    public void Connection_settings_never_abort_and_are_bounded_unless_the_string_says_otherwise()
+    public void Connection_settings_never_abort_unless_the_string_says_otherwise()
     {
-        var defaults = RedisConnectionSettings.Create("127.0.0.1:6379", TimeSpan.FromSeconds(3));
-        var explicitOnes = RedisConnectionSettings.Create("127.0.0.1:6379,abortConnect=true,connectTimeout=9000", TimeSpan.FromSeconds(3));
+        var defaults = RedisConnectionSettings.Create("127.0.0.1:6379");
+        var explicitOnes = RedisConnectionSettings.Create("127.0.0.1:6379,abortConnect=true,connectTimeout=9000");
 
         Assert.False(defaults.AbortOnConnectFail);
-        Assert.Equal(3000, defaults.ConnectTimeout);
-        Assert.Equal(3000, defaults.SyncTimeout);
         Assert.True(explicitOnes.AbortOnConnectFail);
         Assert.Equal(9000, explicitOnes.ConnectTimeout);
     }
@@ -118,7 +112,7 @@ public sealed class QuotaRedisBuilderExtensionsTests(RedisServerFixture redis)
         {
             p.Period = "monthly";
             p.Allowances["requests"] = 100;
-            p.StoreTimeout = TestStores.Generous;
+            p.StoreTimeout = TimeSpan.FromSeconds(30);
         });
         store(builder);
         return services.BuildServiceProvider();

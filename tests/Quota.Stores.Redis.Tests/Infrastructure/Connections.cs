@@ -21,10 +21,6 @@ internal static class Connections
         return connection.IsConnected ? connection : throw new InvalidOperationException($"Could not connect to Redis at {configuration}.");
     }
 
-    /// <summary>Closes without 1.2.6's wait of a whole sync timeout for the reply to QUIT.</summary>
-    public static void Close(ConnectionMultiplexer? connection)
-    {
-        connection?.Close(allowCommandsToComplete: false);
-        connection?.Dispose();
-    }
+    /// <summary>Closes a test's connection.</summary>
+    public static void Close(ConnectionMultiplexer? connection) => connection?.Dispose();
 }

@@ -74,15 +74,18 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
     }
 
     [Fact]
-    public void The_store_computes_the_same_slot_as_the_cluster()
+    public void Every_key_of_a_subject_is_in_one_slot()
     {
         var keys = new RedisQuotaKeys("quota");
         var policy = NewPolicy();
         foreach (var key in Enumerable.Range(0, 500).Select(i => "user-" + i).Concat(HostileKeyPairs.SelectMany(row => new[] { (string)row[0], (string)row[1] })))
         {
             var counter = keys.CounterKeys(new QuotaCounterKey(policy, key, Clock.Now));
-            Assert.Equal(cluster.Main.HashSlot(counter.Keys[0]), counter.Slot);
-            Assert.Equal(cluster.Main.HashSlot(counter.Keys[1]), counter.Slot);
+            var later = keys.CounterKeys(new QuotaCounterKey(policy, key, Clock.Now + Duration.FromDays(31)));
+            var slot = cluster.Main.HashSlot(counter[0]);
+            Assert.Equal(slot, cluster.Main.HashSlot(counter[1]));
+            Assert.Equal(slot, cluster.Main.HashSlot(later[0]));
+            Assert.Equal(slot, cluster.Main.HashSlot(keys.Anchor(policy, key)));
         }
     }
 

@@ -102,11 +102,7 @@ public sealed class RedisConcurrencyTests(RedisServerFixture redis)
                 p.Allowances["requests"] = 300;
                 p.StoreTimeout = TimeSpan.FromSeconds(30);
             })
-            .UseRedisStore(o =>
-            {
-                o.Configuration = redis.Configuration;
-                o.OperationTimeout = TestStores.Generous;
-            });
+            .UseRedisStore(redis.Configuration);
         return services.BuildServiceProvider();
     }
 }

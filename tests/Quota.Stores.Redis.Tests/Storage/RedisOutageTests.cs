@@ -83,7 +83,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task A_stalled_server_costs_a_call_its_timeout_not_a_hang()
     {
-        using var store = new RedisQuotaStore(new RedisQuotaStoreOptions { Configuration = _server.EndPoint, OperationTimeout = TimeSpan.FromSeconds(1) }, _clock);
+        using var store = new RedisQuotaStore(new RedisQuotaStoreOptions { Configuration = _server.EndPoint }, _clock);
         using var provider = Provider(QuotaFailureMode.FailClosed, _server.EndPoint);
         var quota = provider.GetRequiredService<IQuotaService>();
         var counter = new QuotaCounterKey("api", "carol", _clock.Now);
@@ -93,8 +93,10 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await _server.PauseAsync();
         try
         {
-            var stalled = store.TryAddAsync(counter, new[] { new QuotaMeterDelta("requests", 1) }, _clock.Now + Duration.FromHours(1)).AsTask();
-            await Assert.ThrowsAsync<TimeoutException>(() => stalled.WaitAsync(NoHang));
+            // Called directly, the store is bounded by its token, which IQuotaService cancels at the StoreTimeout.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            var stalled = store.TryAddAsync(counter, new[] { new QuotaMeterDelta("requests", 1) }, _clock.Now + Duration.FromHours(1), deadline.Token).AsTask();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stalled.WaitAsync(NoHang));
             Assert.Equal(QuotaOutcome.FailedClosed, (await quota.TryConsumeAsync("api", "carol").AsTask().WaitAsync(NoHang)).Outcome);
         }
         finally
@@ -116,7 +118,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
                 p.Allowances["requests"] = 1_000;
                 p.FailureMode = mode;
                 // Generous, so a loaded machine never fails a healthy call; a dead server fails at once anyway, and a
-                // stalled one within the store's OperationTimeout (2 s), both well inside NoHang.
+                // stalled one at this deadline, both well inside NoHang.
                 p.StoreTimeout = TimeSpan.FromSeconds(5);
             })
             .UseRedisStore(configuration);

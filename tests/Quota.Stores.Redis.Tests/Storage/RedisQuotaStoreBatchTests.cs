@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Quota.Stores.Redis;
 using Quota.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -231,24 +233,43 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_batch_that_times_out_fails_every_caller_and_applies_all_or_none_of_it()
+    public async Task At_the_deadline_callers_meet_the_failure_mode_and_queued_consumes_are_never_applied()
     {
-        using var store = new RedisQuotaStore(new RedisQuotaStoreOptions { Connection = _connection, OperationTimeout = TimeSpan.FromSeconds(1) }, _clock);
-        Assert.True((await store.TryAddAsync(Counter("warm-up"), Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry)).Applied);
-        var filled = Counter("timeout-fill");
-        var counter = Counter("timeout");
+        // Time is a FakeTimeProvider: the deadline passes when the test says so, not after a real wait.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var services = new ServiceCollection();
+        services.AddQuota()
+            .UseTimeProvider(time)
+            .AddPolicy("deadline", p =>
+            {
+                p.Period = "daily";
+                p.AnchorMode = QuotaAnchorMode.Calendar;
+                p.Allowances["requests"] = 100;
+                p.FailureMode = QuotaFailureMode.FailClosed;
+                p.StoreTimeout = TimeSpan.FromSeconds(1);
+            })
+            .UseRedisStore(_connection);
+        using var provider = services.BuildServiceProvider();
+        var quota = provider.GetRequiredService<IQuotaService>();
+        Assert.Equal(QuotaOutcome.Allowed, (await quota.TryConsumeAsync("deadline", "warm-up")).Outcome);
+
         await _server.PauseAsync();
-        Task<QuotaStoreResult>[] calls;
+        Task<QuotaDecision> sent;
+        Task<QuotaDecision>[] queued;
         try
         {
-            calls =
-            [
-                store.TryAddAsync(filled, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask(),
-                .. Enumerable.Range(0, 3).Select(_ => store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask()),
-            ];
-            foreach (var call in calls)
+            // The first is written to the paused server; the others queue behind it for a batch.
+            sent = quota.TryConsumeAsync("deadline", "sent").AsTask();
+            queued = Enumerable.Range(0, 3).Select(_ => quota.TryConsumeAsync("deadline", "queued").AsTask()).ToArray();
+            time.Advance(TimeSpan.FromMilliseconds(999));
+            Assert.False(sent.IsCompleted || queued.Any(q => q.IsCompleted), "a call was answered before its deadline");
+
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            foreach (var call in queued.Prepend(sent))
             {
-                await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(NoHang));
+                var decision = await call.WaitAsync(NoHang);
+                Assert.Equal(QuotaOutcome.FailedClosed, decision.Outcome);
+                Assert.IsType<TimeoutException>(decision.Failure?.InnerException);
             }
         }
         finally
@@ -256,10 +277,10 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
             await _server.ResumeAsync();
         }
 
-        // The one sent alone lands once Redis runs again; the three queued were either never sent or sent as one batch.
-        await EventuallyAsync(async () => (await store.ReadAsync(filled)).GetValueOrDefault("requests") == 1);
-        Assert.Contains((await store.ReadAsync(counter)).GetValueOrDefault("requests"), new long[] { 0, 3 });
-        Assert.True((await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry)).Applied);
+        // The one already written lands once Redis runs again; the queued ones were never sent.
+        await EventuallyAsync(async () => (await quota.GetUsageAsync("deadline", "sent")).Meters.GetValueOrDefault("requests") == 1);
+        Assert.Equal(0, (await quota.GetUsageAsync("deadline", "queued")).Meters.GetValueOrDefault("requests"));
+        Assert.Equal(QuotaOutcome.Allowed, (await quota.TryConsumeAsync("deadline", "queued")).Outcome);
     }
 
     [Fact]

@@ -106,6 +106,57 @@ public sealed class SqliteQuotaStoreProcessTests : SqliteFileTest
     }
 
     [Fact]
+    public async Task Writes_that_time_out_waiting_behind_another_process_are_refused_and_never_applied()
+    {
+        // Another process holds the write lock for 3 s; each call may take 500 ms. One call goes into SQLite and waits
+        // there for the lock; the others queue behind it in this process, run out of time there and must never be
+        // applied, neither when they time out nor once the lock is free.
+        using var provider = Provider(TimeSpan.FromMilliseconds(500));
+        var quota = provider.GetRequiredService<IQuotaService>();
+        Assert.Equal(QuotaOutcome.Allowed, (await quota.TryConsumeAsync("api", "warm-up")).Outcome);
+        var holder = await StartAsync("hold", "holder", count: 3000);
+        QuotaDecision[] decisions;
+        try
+        {
+            await holder.GoAsync();
+            Assert.Equal("holding", await holder.ReadLineAsync());
+            decisions = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(async () => await quota.TryConsumeAsync("api", "queued"))))
+                .WaitAsync(WorkerProcess.Patience);
+            Assert.Equal("released", await holder.ReadLineAsync());
+            Assert.Equal(0, await holder.WaitForExitAsync());
+        }
+        finally
+        {
+            await holder.DisposeAsync();
+        }
+
+        var timedOut = decisions.Where(d => d.Outcome == QuotaOutcome.FailedClosed).ToArray();
+        Assert.True(timedOut.Length >= 11, $"only {timedOut.Length} of 12 calls timed out: {string.Join(", ", decisions.Select(d => d.Outcome))}");
+        Assert.All(timedOut, d => Assert.IsType<TimeoutException>(d.Failure?.InnerException));
+
+        // Give a late write every chance to land, then count: only calls answered Allowed were applied.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(decisions.Count(d => d.Outcome == QuotaOutcome.Allowed), (await quota.GetUsageAsync("api", "queued")).Meters.GetValueOrDefault("requests"));
+    }
+
+    private ServiceProvider Provider(TimeSpan storeTimeout)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IClock>(new FakeClock(Now));
+        services.AddQuota()
+            .AddPolicy("api", p =>
+            {
+                p.Period = "monthly";
+                p.AnchorMode = QuotaAnchorMode.Calendar;
+                p.Allowances["requests"] = 1000;
+                p.FailureMode = QuotaFailureMode.FailClosed;
+                p.StoreTimeout = storeTimeout;
+            })
+            .UseSqliteStore(Database.ConnectionString);
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
     public async Task Processes_opening_one_new_file_at_once_are_never_refused_nor_granted_too_much()
     {
         const int processes = 4;
