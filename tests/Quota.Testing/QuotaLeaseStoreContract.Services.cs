@@ -152,7 +152,7 @@ public abstract partial class QuotaLeaseStoreContract
         Assert.True(tokens <= 3_000, $"{tokens} tokens granted against 3000.");
         Assert.Equal((requests, tokens), (read["requests"], read["tokens"]));
         Assert.Equal(requests * 7, tokens);
-        Assert.Empty(await ((IQuotaLeaseStore)store).ReadHeldAsync(new QuotaCounterKey(policy, "subject", Hour(Clock.Now))));
+        Assert.Empty(await ReservedAsync(store, new QuotaCounterKey(policy, "subject", Hour(Clock.Now))));
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public abstract partial class QuotaLeaseStoreContract
         await instances[0].DisposeAsync();
         await instances[1].DisposeAsync();
 
-        Assert.Empty(await store.ReadHeldAsync(counter));
+        Assert.Empty(await ReservedAsync(store, counter));
         Assert.Equal(500, (await store.ReadAsync(counter))["requests"]);
     }
 
@@ -237,7 +237,7 @@ public abstract partial class QuotaLeaseStoreContract
                 {
                     Assert.True((await service.TryConsumeAsync(policy, "subject")).IsAllowed);
                     before++;
-                    return (await store.ReadHeldAsync(first)).Count > 0;
+                    return (await ReservedAsync(store, first)).Count > 0;
                 },
                 "a block held in the first cycle");
 
@@ -257,7 +257,7 @@ public abstract partial class QuotaLeaseStoreContract
                     return granted == 100;
                 },
                 $"the whole allowance of the new cycle granted ({granted} of 100)");
-            await EventuallyAsync(async () => (await store.ReadHeldAsync(first)).Count == 0, "the old cycle's block given back within a settle interval");
+            await EventuallyAsync(async () => (await ReservedAsync(store, first)).Count == 0, "the old cycle's block given back within a settle interval");
             Assert.Equal(before, (await store.ReadAsync(first))["requests"]);
             Assert.Equal(100, (await store.ReadAsync(second))["requests"]);
         }

@@ -14,10 +14,11 @@ internal sealed partial class QuotaConfigurationReader
     private const string FailureModeKey = "FailureMode";
     private const string StoreTimeoutKey = "StoreTimeout";
     private const string SubjectCacheDurationKey = "SubjectCacheDuration";
+    private const string ThresholdsKey = "Thresholds";
     private const string LeaseKey = "Lease";
 
     private static readonly string[] CorePolicyKeys =
-        [PeriodKey, AllowancesKey, AnchorModeKey, TimeZoneKey, EnforcementKey, FailureModeKey, StoreTimeoutKey, SubjectCacheDurationKey, LeaseKey];
+        [PeriodKey, AllowancesKey, AnchorModeKey, TimeZoneKey, EnforcementKey, FailureModeKey, StoreTimeoutKey, SubjectCacheDurationKey, ThresholdsKey, LeaseKey];
 
     private void ReadPolicies(QuotaConfigurationSetting policies)
     {
@@ -130,6 +131,10 @@ internal sealed partial class QuotaConfigurationReader
         else if (Is(key, LeaseKey))
         {
             ReadLease(setting, policy.Lease);
+        }
+        else if (Is(key, ThresholdsKey))
+        {
+            ReadThresholds(setting, policy);
         }
         else
         {

@@ -20,8 +20,10 @@ public sealed class QuotaMetrics : IDisposable
         LeaseReserved = _meter.CreateCounter<long>("quota.lease.reserved", "{unit}", "Units reserved in leased blocks, per policy and meter.");
         LeaseSettled = _meter.CreateCounter<long>("quota.lease.settled", "{unit}", "Units granted from leased blocks and reported to the store as spent, per policy and meter.");
         LeaseReclaimed = _meter.CreateCounter<long>("quota.lease.reclaimed", "{unit}", "Units of leased blocks given back unspent to the shared allowance, per policy and meter.");
-        LeaseFailures = _meter.CreateCounter<long>("quota.lease.failures", "{call}", "Lease calls (reserve, settle, give back) the store failed; each is retried at the next settle, per policy.");
+        LeaseFailures = _meter.CreateCounter<long>("quota.lease.failures", "{call}", "Lease calls (reserve, settle, give back) the store failed, each retried at the next settle, and reads of a leased counter's thresholds after a record, per policy.");
         Answers = _meter.CreateCounter<long>("quota.lease.answers", "{call}", "Consumes of leased policies, per policy and who answered: 'local' (from a block) or 'store' (the block was short).");
+        Alerts = _meter.CreateCounter<long>("quota.alerts", "{alert}", "Threshold alerts raised (once per subject, meter, threshold and cycle across instances), per policy, meter and threshold.");
+        AlertsDropped = _meter.CreateCounter<long>("quota.alerts.dropped", "{alert}", "Thresholds reached whose alert was not delivered, per policy and reason: queue_full, store_failed or shutdown.");
     }
 
     internal Counter<long> Consumed { get; }
@@ -39,6 +41,10 @@ public sealed class QuotaMetrics : IDisposable
     internal Counter<long> LeaseFailures { get; }
 
     internal Counter<long> Answers { get; }
+
+    internal Counter<long> Alerts { get; }
+
+    internal Counter<long> AlertsDropped { get; }
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -7,7 +7,7 @@ namespace Quota;
 /// One leased policy's local grants on a leasing store: a <see cref="LocalLease"/> per counter in use, and the settle
 /// tick (on the application's <see cref="TimeProvider"/>) that reports and resizes every block.
 /// </summary>
-internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
+internal sealed partial class LeaseGrants : LocalGrants, IAsyncDisposable
 {
     // A block lasts about half a settle interval at the demand just seen: a top-up (asked for at half a block) lands long
     // before the block runs dry, an active subject costs its instance about five store calls a second (four top-ups and
@@ -25,6 +25,7 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
     private readonly PolicyRuntime _runtime;
     private readonly QuotaTimeSource _time;
     private readonly QuotaMetrics _metrics;
+    private readonly QuotaAlertDispatcher _alerts;
     private readonly ITimer _settleTimer;
     private readonly string _instance;
     private readonly TimeSpan _horizon;
@@ -33,13 +34,14 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
     private long _serial;
     private int _disposed;
 
-    public LeaseGrants(PolicyRuntime runtime, IQuotaLeaseStore store, QuotaTimeSource time, TimeProvider timer, QuotaMetrics metrics)
+    public LeaseGrants(PolicyRuntime runtime, IQuotaLeaseStore store, QuotaTimeSource time, TimeProvider timer, QuotaMetrics metrics, QuotaAlertDispatcher alerts)
     {
         _runtime = runtime;
         Store = store;
         _time = time;
         Timer = timer;
         _metrics = metrics;
+        _alerts = alerts;
         var lease = runtime.Policy.Lease;
         _horizon = lease.SettleInterval / BlocksPerInterval;
         IdleAfter = lease.SettleInterval / 2;
@@ -82,10 +84,7 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
         box.Counter?.Lease?.OnStoreAnswer(deltas, result);
     }
 
-    public override async ValueTask<(IReadOnlyDictionary<string, long> Meters, IReadOnlyDictionary<string, long>? Held)> ReadAsync(
-        QuotaCounterKey counter,
-        Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, long>>> read,
-        CancellationToken cancellationToken)
+    public override async ValueTask<QuotaCounterSnapshot> ReadAsync(QuotaCounterKey counter, Func<CancellationToken, ValueTask<QuotaCounterSnapshot>> read, CancellationToken cancellationToken)
     {
         // This instance's own lease makes no store call meanwhile, so its reported and unreported units add up.
         var lease = _leases.TryGetValue(counter, out var open) ? open : null;
@@ -96,26 +95,36 @@ internal sealed class LeaseGrants : LocalGrants, IAsyncDisposable
 
         try
         {
-            var meters = await read(cancellationToken).ConfigureAwait(false);
-            var stored = await Store.ReadHeldAsync(counter, cancellationToken).ConfigureAwait(false);
-            var held = new Dictionary<string, long>(stored, StringComparer.Ordinal);
-            if (lease is not null)
+            var snapshot = await read(cancellationToken).ConfigureAwait(false);
+            if (lease is null || snapshot.Reserved.Count == 0)
             {
-                // What this instance granted and has not reported yet is spent, not held: the answering instance is exact about itself.
-                foreach (var (meter, units) in lease.Counter.Unreported())
+                return snapshot;
+            }
+
+            // What this instance granted and has not reported yet is spent, not held: the answering instance is exact about itself.
+            var reserved = new Dictionary<string, long>(snapshot.Reserved, StringComparer.Ordinal);
+            foreach (var (meter, units) in lease.Counter.Unreported())
+            {
+                if (reserved.TryGetValue(meter, out var held))
                 {
-                    if (held.TryGetValue(meter, out var h))
-                    {
-                        held[meter] = Math.Max(0, h - units);
-                    }
+                    reserved[meter] = Math.Max(0, held - units);
                 }
             }
 
-            return (meters, held);
+            return snapshot.WithReserved(reserved);
         }
         finally
         {
             lease?.Resume();
+        }
+    }
+
+    /// <summary>A grant raised the counter's limits: this instance's block is resized now, the others' at their next settle.</summary>
+    public override void OnGranted(in QuotaCounterKey counter)
+    {
+        if (_leases.TryGetValue(counter, out var lease))
+        {
+            lease.OnGranted();
         }
     }
 

@@ -8,6 +8,12 @@ namespace Quota;
 internal abstract class LocalGrants
 {
     /// <summary>
+    /// Gets a value indicating whether threshold alerts are watched here, from what is spent (leased blocks), rather than
+    /// from each consume's and record's answer.
+    /// </summary>
+    public virtual bool WatchesThresholds => false;
+
+    /// <summary>
     /// Decides a consume locally when it can: through the counter cached on <paramref name="box"/>, or one it finds (and
     /// caches there). <see langword="false"/> sends the caller to the store, after which it calls <see cref="OnStoreAnswer"/>.
     /// </summary>
@@ -18,14 +24,21 @@ internal abstract class LocalGrants
     {
     }
 
+    /// <summary>Tells the local side that a grant raised a counter's limits, so blocks may grow at once.</summary>
+    public virtual void OnGranted(in QuotaCounterKey counter)
+    {
+    }
+
+    /// <summary>Tells the local side that a record was added to a counter (for <see cref="WatchesThresholds"/>).</summary>
+    public virtual void OnRecorded(CycleBox box, in QuotaCounterKey counter, IReadOnlyDictionary<string, long> allowances)
+    {
+    }
+
     /// <summary>
-    /// Reads a counter's usage through <paramref name="read"/>, with what this process knows better: on a leased policy,
-    /// the units held unspent in blocks, and its own grants not reported yet (spent, not held).
+    /// Reads a counter through <paramref name="read"/>, with what this process knows better: on a leased policy, its own
+    /// grants not reported yet are spent, not <see cref="QuotaCounterSnapshot.Reserved"/>.
     /// </summary>
-    /// <returns>Each meter's value, and each meter's units held unspent in blocks (<see langword="null"/> when nothing is leased).</returns>
-    public virtual async ValueTask<(IReadOnlyDictionary<string, long> Meters, IReadOnlyDictionary<string, long>? Held)> ReadAsync(
-        QuotaCounterKey counter,
-        Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, long>>> read,
-        CancellationToken cancellationToken)
-        => (await read(cancellationToken).ConfigureAwait(false), null);
+    /// <returns>The counter's snapshot.</returns>
+    public virtual ValueTask<QuotaCounterSnapshot> ReadAsync(QuotaCounterKey counter, Func<CancellationToken, ValueTask<QuotaCounterSnapshot>> read, CancellationToken cancellationToken)
+        => read(cancellationToken);
 }

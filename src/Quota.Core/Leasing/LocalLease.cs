@@ -77,6 +77,13 @@ internal sealed class LocalLease
         }
     }
 
+    /// <summary>A grant raised the counter's limits: asks for a block at once, even when the store had no room last time.</summary>
+    public void OnGranted()
+    {
+        _storeFull = false;
+        RequestTopUp();
+    }
+
     /// <summary>The settle tick: reports and resizes the block, or gives it back when idle or when its cycle has ended.</summary>
     public void Settle(NodaTime.Instant now)
     {
@@ -194,6 +201,7 @@ internal sealed class LocalLease
 
         _lastCall = now;
         Counter.ApplyAnswer(spentAt, answer);
+        _owner.WatchThresholds(Box, Key, deltas, answer);
         var full = false;
         for (var i = 0; i < deltas.Length; i++)
         {

@@ -19,6 +19,9 @@ internal sealed class PolicyRuntime
         _retention = retention;
         _maxSubjects = maxSubjects;
         DefaultDeltas = QuotaDeltas.Build(policy.Allowances, amounts: null);
+        Thresholds = policy.Thresholds.Count == 0 ? null : policy.Thresholds;
+        ThresholdMeters = [.. policy.Thresholds.Keys];
+        ConsumeThresholds = Thresholds;
         if (policy.AnchorMode == QuotaAnchorMode.Calendar)
         {
             CalendarAnchor = CalendarAnchors.For(policy.Period, policy.Zone);
@@ -37,6 +40,18 @@ internal sealed class PolicyRuntime
 
     public Instant? CalendarAnchor { get; }
 
+    /// <summary>Gets each meter's alert thresholds, or <see langword="null"/> when the policy has none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>>? Thresholds { get; }
+
+    /// <summary>Gets the meters that have thresholds, in a fixed order.</summary>
+    public string[] ThresholdMeters { get; }
+
+    /// <summary>
+    /// Gets the thresholds each consume's and record's answer is checked against, or <see langword="null"/> when none is
+    /// (the consume path then skips the check): the policy's, unless its local grants watch them from what is spent.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>>? ConsumeThresholds { get; private set; }
+
     /// <summary>
     /// Gets the policy's local grants (the in-memory store's counters, or leased blocks), or <see langword="null"/> when
     /// every consume asks the store. Set once, before the service answers its first call.
@@ -48,6 +63,7 @@ internal sealed class PolicyRuntime
         {
             field = value;
             LocalFastPath = value is not null && Policy.Enforcement == QuotaEnforcement.Enforce && Policy.SubjectProvider is null;
+            ConsumeThresholds = value is { WatchesThresholds: true } ? null : Thresholds;
         }
     }
 
@@ -118,6 +134,8 @@ internal sealed class CycleBox(Instant anchor, QuotaCycle cycle, Duration retent
 {
     private static readonly long MarginTicks = QuotaTimeSource.EdgeMargin.BclCompatibleTicks;
 
+    private int[]? _leaseThresholds;
+
     /// <summary>
     /// Gets the first time, in Unix ticks, that lies safely inside the cycle: a quarter of a second after its start,
     /// so that neither an extrapolated reading nor a reading rounded down to ticks can stand for an instant outside it.
@@ -140,6 +158,14 @@ internal sealed class CycleBox(Instant anchor, QuotaCycle cycle, Duration retent
     /// policy's shared box) caches a counter.
     /// </summary>
     public LocalCounter? Counter { get; set; }
+
+    /// <summary>
+    /// Returns, per meter with thresholds (<see cref="PolicyRuntime.ThresholdMeters"/>), how many of its thresholds this
+    /// instance's leases have seen reached in the cycle, so each is queued once per instance (the store's mark makes it
+    /// once across instances). Created on first use; only leased policies use it.
+    /// </summary>
+    public int[] LeaseThresholds(int meters)
+        => Volatile.Read(ref _leaseThresholds) ?? Interlocked.CompareExchange(ref _leaseThresholds, new int[meters], null) ?? _leaseThresholds;
 }
 
 /// <summary>What the service knows about one subject of one policy: the key it counts under, its allowances and anchor.</summary>

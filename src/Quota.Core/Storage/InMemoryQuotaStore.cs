@@ -130,7 +130,18 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore, ILocalGrantSource
         cancellationToken.ThrowIfCancellationRequested();
         if (_counters.TryGetValue(counter, out var entry))
         {
-            Remove(counter, entry);
+            using (entry.Enter())
+            {
+                // Grants and fired alerts outlive a reset, so a counter holding any is emptied in place.
+                if (entry.HoldsGrantsOrAlerts)
+                {
+                    entry.ClearUsage();
+                }
+                else
+                {
+                    RemoveHeld(counter, entry, onlyIfExpiredAt: null);
+                }
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -165,19 +176,29 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore, ILocalGrantSource
         StoreArguments.Validate(counter, deltas.Span, idempotencyId);
         cancellationToken.ThrowIfCancellationRequested();
         CountOperation();
+        using (EnterLive(counter, expiresAt, out written))
+        {
+            return write(written, deltas.Span, idempotencyId);
+        }
+    }
+
+    /// <summary>Finds the counter (creating it when absent), holds it and renews it: the start of every write.</summary>
+    /// <returns>The scope that releases the counter.</returns>
+    private LocalCounter.Held EnterLive(QuotaCounterKey counter, Instant expiresAt, out LocalCounter entry)
+    {
         while (true)
         {
-            var entry = _counters.GetOrAdd(counter, static key => new LocalCounter(key.Policy));
-            using (entry.Enter())
+            entry = _counters.GetOrAdd(counter, static key => new LocalCounter(key.Policy));
+            var held = entry.Enter();
+
+            // A counter the sweep removed after we found it: start over on a fresh one.
+            if (!entry.Removed)
             {
-                // A counter the sweep or a reset removed after we found it: start over on a fresh one.
-                if (!entry.Removed)
-                {
-                    entry.Renew(_clock, expiresAt);
-                    written = entry;
-                    return write(entry, deltas.Span, idempotencyId);
-                }
+                entry.Renew(_clock, expiresAt);
+                return held;
             }
+
+            held.Dispose();
         }
     }
 
@@ -204,21 +225,27 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore, ILocalGrantSource
         return removed;
     }
 
-    private bool Remove(QuotaCounterKey key, LocalCounter entry, Instant? onlyIfExpiredAt = null)
+    private bool Remove(QuotaCounterKey key, LocalCounter entry, Instant onlyIfExpiredAt)
     {
         using (entry.Enter())
         {
-            if (entry.Removed || (onlyIfExpiredAt is { } now && entry.ExpiresAt > now))
-            {
-                return false;
-            }
-
-            // Marked under the counter's lock, so a writer that found this counter before it left the
-            // dictionary sees the mark and retries on a fresh counter instead of writing into a deleted one.
-            entry.Removed = true;
-            _counters.TryRemove(new KeyValuePair<QuotaCounterKey, LocalCounter>(key, entry));
-            return true;
+            return RemoveHeld(key, entry, onlyIfExpiredAt);
         }
+    }
+
+    /// <summary>Removes a counter the caller holds, unless removed already or (with <paramref name="onlyIfExpiredAt"/>) still live then.</summary>
+    private bool RemoveHeld(QuotaCounterKey key, LocalCounter entry, Instant? onlyIfExpiredAt)
+    {
+        if (entry.Removed || (onlyIfExpiredAt is { } now && entry.ExpiresAt > now))
+        {
+            return false;
+        }
+
+        // Marked under the counter's lock, so a writer that found this counter before it left the
+        // dictionary sees the mark and retries on a fresh counter instead of writing into a deleted one.
+        entry.Removed = true;
+        _counters.TryRemove(new KeyValuePair<QuotaCounterKey, LocalCounter>(key, entry));
+        return true;
     }
 
     /// <summary>Every 1,024 writes, reads the clock and starts a background sweep when one is due.</summary>

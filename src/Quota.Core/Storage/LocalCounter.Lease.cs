@@ -8,8 +8,9 @@ internal sealed partial class LocalCounter
     // Per slot, only on a leased block's counter: the value up to which the block lets this instance grant, the offset
     // that turns the value into reported usage (the store's value less what this instance holds unspent), the holding the
     // store last answered (a top-up is asked for when less than half of it is left), the value last reported to the
-    // store, units asked of the store directly since the last report, the meter's limit (-1 when it has none), and the
-    // demand counted towards the next rate measurement with the last rate measured.
+    // store, units asked of the store directly since the last report, the meter's limit (-1 when it has none), the
+    // demand counted towards the next rate measurement with the last rate measured, and the meter's grants in the cycle
+    // as the store last answered (with a one-value array of them for a one-meter grant's result, so it allocates nothing).
     private long[]? _caps;
     private long[]? _offsets;
     private long[]? _holding;
@@ -18,6 +19,8 @@ internal sealed partial class LocalCounter
     private long[]? _limits;
     private long[]? _window;
     private double[]? _rates;
+    private long[]? _granted;
+    private long[]?[]? _grantedResults;
 
     /// <summary>Gets the lease whose block this counter grants from, or <see langword="null"/> for the in-memory store's counter.</summary>
     public LocalLease? Lease { get; private set; }
@@ -38,6 +41,8 @@ internal sealed partial class LocalCounter
         Array.Fill(_limits, -1);
         _window = new long[_meters.Length];
         _rates = new double[_meters.Length];
+        _granted = new long[_meters.Length];
+        _grantedResults = new long[]?[_meters.Length];
     }
 
     /// <summary>
@@ -97,7 +102,7 @@ internal sealed partial class LocalCounter
             var slot = Slot(delta.Meter);
             var value = _values[slot];
             _limits![slot] = only;
-            if (delta.Amount > _caps![slot] - value || !delta.Fits(value + _offsets![slot]))
+            if (delta.Amount > _caps![slot] - value || !delta.Fits(value + _offsets![slot], _granted![slot]))
             {
                 result = default;
                 low = false;
@@ -106,7 +111,7 @@ internal sealed partial class LocalCounter
 
             value = _values[slot] = value + delta.Amount;
             low = _caps[slot] - value < _holding![slot] / 2;
-            result = new QuotaStoreResult(true, -1, new QuotaCounterValues(value + _offsets[slot]));
+            result = new QuotaStoreResult(true, -1, new QuotaCounterValues(value + _offsets[slot]), _grantedResults![slot]);
             return true;
         }
 
@@ -126,7 +131,7 @@ internal sealed partial class LocalCounter
                 _limits![slot] = limit;
 
                 // The block must hold the amount; and a meter carried at zero must not be used up as far as this instance knows.
-                if (deltas[i].Amount > _caps![slot] - value || !deltas[i].Fits(value + _offsets![slot]))
+                if (deltas[i].Amount > _caps![slot] - value || !deltas[i].Fits(value + _offsets![slot], _granted![slot]))
                 {
                     result = default;
                     return false;
@@ -140,15 +145,20 @@ internal sealed partial class LocalCounter
         }
 
         Span<long> shown = deltas.Length <= 16 ? stackalloc long[deltas.Length] : new long[deltas.Length];
+        long[]? granted = null;
         for (var i = 0; i < deltas.Length; i++)
         {
             var slot = slots[i];
             var value = _values[slot] += deltas[i].Amount;
             shown[i] = value + _offsets![slot];
             low |= deltas[i].Limit is not null && _caps![slot] - value < _holding![slot] / 2;
+            if (_granted![slot] > 0)
+            {
+                (granted ??= new long[deltas.Length])[i] = _granted[slot];
+            }
         }
 
-        result = new QuotaStoreResult(true, -1, QuotaCounterValues.From(shown));
+        result = new QuotaStoreResult(true, -1, QuotaCounterValues.From(shown), granted);
         return true;
     }
 
@@ -167,6 +177,10 @@ internal sealed partial class LocalCounter
                 var slot = Slot(deltas[i].Meter);
                 _missed![slot] += deltas[i].Amount;
                 _offsets![slot] = answer.Values[i] - _caps![slot];
+                if (answer.HasGranted)
+                {
+                    SetGranted(slot, answer.Granted[i]);
+                }
             }
         }
     }
@@ -216,7 +230,8 @@ internal sealed partial class LocalCounter
                 {
                     heldBefore[slot] = _holding![slot];
                     var unspent = Math.Max(0, _caps![slot] - value);
-                    held = Math.Max(0, target(new LeaseDemand(demand, _rates![slot], ranDry ? 2 * _holding[slot] : 0, unspent), l - (value + _offsets![slot])));
+                    var room = QuotaMeterDelta.PlusGranted(l, _granted![slot]) - (value + _offsets![slot]);
+                    held = Math.Max(0, target(new LeaseDemand(demand, _rates![slot], ranDry ? 2 * _holding[slot] : 0, unspent), room));
                     if (held < unspent)
                     {
                         _caps[slot] = value + held;
@@ -244,8 +259,19 @@ internal sealed partial class LocalCounter
                     _caps![slot] = spentAt[slot] + held;
                     _offsets![slot] = answer.Values[slot] - _caps[slot];
                     _holding![slot] = held;
+                    SetGranted(slot, answer.Granted[slot]);
                 }
             }
+        }
+    }
+
+    /// <summary>Notes a meter's grants as the store answered them; they only grow within a cycle.</summary>
+    private void SetGranted(int slot, long granted)
+    {
+        if (granted > _granted![slot])
+        {
+            _granted[slot] = granted;
+            _grantedResults![slot] = [granted];
         }
     }
 

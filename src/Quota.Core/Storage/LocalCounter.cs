@@ -69,15 +69,20 @@ internal sealed partial class LocalCounter(string policy)
         {
             _count = 0;
             _appliedIds = null;
+            ForgetGrantsAndAlerts();
         }
 
         ExpiresAt = expiresAt;
     }
 
-    /// <summary>Adds every delta when every limited meter has room (<see cref="QuotaMeterDelta.Fits"/>), else changes nothing.</summary>
+    /// <summary>
+    /// Adds every delta when every limited meter has room within its limit plus the meter's grants
+    /// (<see cref="QuotaMeterDelta.Fits(long, long)"/>), else changes nothing.
+    /// </summary>
     public QuotaStoreResult TryAdd(ReadOnlySpan<QuotaMeterDelta> deltas)
     {
-        if (deltas.Length == 1)
+        // One meter and no grant: the common consume, kept free of the grants' lookups.
+        if (deltas.Length == 1 && _grantCount == 0)
         {
             var slot = Slot(deltas[0].Meter);
             var used = _values[slot];
@@ -93,7 +98,7 @@ internal sealed partial class LocalCounter(string policy)
         return TryAddMany(deltas);
     }
 
-    // Kept apart so the one-meter add's frame stays small; two meters (requests and tokens) allocate nothing.
+    // Kept apart so the one-meter add's frame stays small; two meters (requests and tokens) without grants allocate nothing.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private QuotaStoreResult TryAddMany(ReadOnlySpan<QuotaMeterDelta> deltas)
     {
@@ -104,16 +109,17 @@ internal sealed partial class LocalCounter(string policy)
             slots[i] = Slot(deltas[i].Meter);
         }
 
+        var granted = _grantCount == 0 ? null : GrantsOf(deltas);
         for (var i = 0; i < deltas.Length; i++)
         {
-            if (!deltas[i].Fits(_values[slots[i]]))
+            if (!(granted is null ? deltas[i].Fits(_values[slots[i]]) : deltas[i].Fits(_values[slots[i]], granted[i])))
             {
                 for (var j = 0; j < deltas.Length; j++)
                 {
                     values[j] = _values[slots[j]];
                 }
 
-                return new QuotaStoreResult(false, i, QuotaCounterValues.From(values));
+                return Result(false, i, values, granted);
             }
         }
 
@@ -128,8 +134,13 @@ internal sealed partial class LocalCounter(string policy)
             _values[slots[i]] = values[i];
         }
 
-        return new QuotaStoreResult(true, -1, QuotaCounterValues.From(values));
+        return Result(true, -1, values, granted);
     }
+
+    private static QuotaStoreResult Result(bool applied, int refusedIndex, ReadOnlySpan<long> values, long[]? granted)
+        => granted is null
+            ? new QuotaStoreResult(applied, refusedIndex, QuotaCounterValues.From(values))
+            : new QuotaStoreResult(applied, refusedIndex, QuotaCounterValues.From(values), new QuotaCounterValues(granted));
 
     public QuotaAddResult Add(ReadOnlySpan<QuotaMeterDelta> deltas, string? idempotencyId)
     {
@@ -157,7 +168,9 @@ internal sealed partial class LocalCounter(string policy)
             }
         }
 
-        return new QuotaAddResult(applied, QuotaCounterValues.From(values));
+        return _grantCount == 0
+            ? new QuotaAddResult(applied, QuotaCounterValues.From(values))
+            : new QuotaAddResult(applied, QuotaCounterValues.From(values), new QuotaCounterValues(GrantsOf(deltas)));
     }
 
     public QuotaCounterValues Subtract(ReadOnlySpan<QuotaMeterDelta> deltas)
@@ -219,6 +232,8 @@ internal sealed partial class LocalCounter(string policy)
                 Array.Resize(ref _limits, _count * 2);
                 Array.Resize(ref _window, _count * 2);
                 Array.Resize(ref _rates, _count * 2);
+                Array.Resize(ref _granted, _count * 2);
+                Array.Resize(ref _grantedResults, _count * 2);
             }
         }
 

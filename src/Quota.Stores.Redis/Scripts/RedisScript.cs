@@ -34,10 +34,16 @@ internal sealed class RedisScript
     /// <summary>Gets the atomic set-once of a first-use anchor.</summary>
     public static RedisScript Anchor { get; } = Load("anchor");
 
+    /// <summary>Gets the grant that raises a counter's limits, up to a maximum total.</summary>
+    public static RedisScript Grant { get; } = Load("grant");
+
+    /// <summary>Gets the once-only mark of a threshold alert.</summary>
+    public static RedisScript MarkAlert { get; } = Load("mark_alert");
+
     /// <summary>Gets lease.lua: reports a holder's spent units and resizes its block (see <see cref="IQuotaLeaseStore"/>).</summary>
     public static RedisScript Lease { get; } = Load("lease");
 
-    /// <summary>Gets reset.lua: deletes what a counter spent, keeping live leases' holdings counted.</summary>
+    /// <summary>Gets the reset that empties a counter's meters, keeping its grants, its alert marks and live leases' holdings counted.</summary>
     public static RedisScript Reset { get; } = Load("reset");
 
     /// <summary>Gets the script's name (its file name without <c>.lua</c>), for logs.</summary>

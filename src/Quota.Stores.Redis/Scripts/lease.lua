@@ -3,7 +3,8 @@
 -- KEYS[1] counter hash, KEYS[2] its idempotency set, KEYS[3] its leases hash (one slot: one hash tag).
 -- ARGV[1] now (unix ms), ARGV[2] expiresAt (unix ms), ARGV[3] physical TTL (ms), ARGV[4] the lease's expiry (unix ms),
 -- ARGV[5] holder, then per meter: name, spent, held wanted, limit ('' when the meter has none).
--- Returns { holding per meter, then value per meter }.
+-- Returns { holding per meter, then value per meter, then grant total per meter, then units all live leases hold per
+-- meter }. A block grows only within the meter's limit plus its grant total (grant.lua), as a consume would.
 --
 -- The leases hash holds, per holder, field 'e:' .. #holder .. ':' .. holder (the lease's expiry) and per meter
 -- 'h:' .. #holder .. ':' .. holder .. name (units held unspent, already counted in the meter). A holder whose lease
@@ -26,6 +27,7 @@ for i = 1, n do
   local field = 'h:' .. tag .. name
   local held = live and tonumber(redis.call('HGET', leases, field) or '0') or 0
   local value = tonumber(reply[i + 2])
+  local granted = grants and grants[i] or '0'
   local fromHeld = math.min(spent, held)
   value = value + (spent - fromHeld)
   local left = held - fromHeld
@@ -36,7 +38,7 @@ for i = 1, n do
   else
     local grow = want - left
     if limit ~= '' then
-      grow = math.min(grow, math.max(0, tonumber(limit) - value))
+      grow = math.min(grow, math.max(0, tonumber(limit) + tonumber(granted) - value))
     end
     value = value + grow
     after = left + grow
@@ -53,6 +55,7 @@ for i = 1, n do
   end
   out[i] = after
   out[n + i] = value
+  out[2 * n + i] = granted
 end
 
 redis.call('HSET', counter, unpack(writes))
@@ -64,5 +67,10 @@ end
 --#include counter_renew
 if redis.call('PTTL', leases) < ttl then
   redis.call('PEXPIRE', leases, ttl)
+end
+
+--#include lease_reserved
+for i = 1, n do
+  out[3 * n + i] = reserved[ARGV[base + stride * (i - 1) + 1]] or 0
 end
 return out

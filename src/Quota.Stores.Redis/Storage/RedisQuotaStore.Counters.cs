@@ -20,7 +20,8 @@ public sealed partial class RedisQuotaStore
 
         // The store's own copy of the deltas: a queued add is read when its batch is sent, after the caller may have gone.
         var consume = new RedisPendingConsume(counter, _counterKeys.Get(counter), deltas.ToArray(), RedisMeterKinds.Of(deltas.Span), NowMilliseconds(), expiresAt.ToUnixTimeMilliseconds());
-        return SubmitAsync(consume, cancellationToken);
+        var indexing = Index(counter.Policy, counter.Key);
+        return indexing.IsCompleted ? SubmitAsync(consume, cancellationToken) : AfterIndexedAsync(SubmitAsync(consume, cancellationToken), indexing);
     }
 
     /// <inheritdoc />
@@ -95,7 +96,8 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        // Live leases' holdings stay counted (see reset.lua), so a reset never lets holders and other callers pass an allowance.
+        // Not a DEL: the counter's grants and alert marks outlive a reset, and live leases' holdings stay counted, so a reset
+        // never lets holders and other callers together pass an allowance (see reset.lua).
         await EvaluateAsync(RedisScript.Reset, _keys.LeaseKeys(counter), [NowMilliseconds()], cancellationToken).ConfigureAwait(false);
     }
 
@@ -122,14 +124,19 @@ public sealed partial class RedisQuotaStore
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaAddResult> AddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
     {
+        var indexing = Index(counter.Policy, counter.Key);
         var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
+        await indexing.ConfigureAwait(false);
         var status = (int)reply[0];
         if (status == Overflowed)
         {
             throw Overflow(counter, deltas.Span[(int)reply[1]]);
         }
 
-        return new QuotaAddResult(status == Applied, Values(reply, 2, reply.Length - 2));
+        var count = deltas.Length;
+        return reply.Length >= 2 + (2 * count)
+            ? new QuotaAddResult(status == Applied, Values(reply, 2, count), Values(reply, 2 + count, count))
+            : new QuotaAddResult(status == Applied, Values(reply, 2, count));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

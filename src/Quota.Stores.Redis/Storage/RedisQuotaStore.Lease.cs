@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers.Text;
 using NodaTime;
 using StackExchange.Redis;
 
@@ -6,8 +6,7 @@ namespace Quota.Stores.Redis;
 
 public sealed partial class RedisQuotaStore : IQuotaLeaseStore
 {
-    private const string HoldingFieldPrefix = "h:";
-    private const string LeaseExpiryFieldPrefix = "e:";
+    private static readonly IReadOnlyDictionary<string, long> EmptyReserved = System.Collections.ObjectModel.ReadOnlyDictionary<string, long>.Empty;
 
     /// <inheritdoc />
     /// <remarks>One <c>EVALSHA</c> of lease.lua over the counter, its idempotency set and its leases hash (one slot).</remarks>
@@ -18,8 +17,11 @@ public sealed partial class RedisQuotaStore : IQuotaLeaseStore
 
         // ARGV: now, expiresAt, ttl, lease expiry, holder, then name, spent, held, limit per meter (see lease.lua).
         var args = LeaseArguments(deltas.Span, expiresAt, leaseExpiresAt, holder);
+        var indexing = Index(counter.Policy, counter.Key);
         var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Lease, _keys.LeaseKeys(counter), args, cancellationToken).ConfigureAwait(false))!;
-        return new QuotaLeaseResult(Values(reply, 0, deltas.Length), Values(reply, deltas.Length, deltas.Length));
+        await indexing.ConfigureAwait(false);
+        var n = deltas.Length;
+        return new QuotaLeaseResult(Values(reply, 0, n), Values(reply, n, n), Values(reply, 2 * n, n), Values(reply, 3 * n, n));
     }
 
     private RedisValue[] LeaseArguments(ReadOnlySpan<QuotaLeaseDelta> span, Instant expiresAt, Instant leaseExpiresAt, string holder)
@@ -39,32 +41,29 @@ public sealed partial class RedisQuotaStore : IQuotaLeaseStore
         return args;
     }
 
-    /// <inheritdoc />
-    public async ValueTask<IReadOnlyDictionary<string, long>> ReadHeldAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sums a leases hash's live holdings per meter (as lease_reserved.lua does): field <c>e:</c> or <c>h:</c>, the holder's
+    /// length in bytes, <c>:</c>, the holder, then (for <c>h:</c>) the meter's bytes; a holding counts while its holder's
+    /// <c>e:</c> expiry is after <paramref name="now"/>.
+    /// </summary>
+    private static IReadOnlyDictionary<string, long> Reserved(HashEntry[] leases, long now)
     {
-        StoreArguments.Validate(counter);
-        cancellationToken.ThrowIfCancellationRequested();
-        var keys = _keys.LeaseKeys(counter);
-        var expiry = await CommandAsync(db => db.HashGetAsync(keys[0], ExpiryField), cancellationToken).ConfigureAwait(false);
-        var entries = await CommandAsync(db => db.HashGetAllAsync(keys[2]), cancellationToken).ConfigureAwait(false);
-        var now = NowMilliseconds();
-        var held = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (expiry.IsNull || (long)expiry <= now)
+        if (leases.Length == 0)
         {
-            return held;
+            return EmptyReserved;
         }
 
         var live = new HashSet<string>(StringComparer.Ordinal);
         var holdings = new List<(string Holder, string Meter, long Units)>();
-        foreach (var entry in entries)
+        foreach (var entry in leases)
         {
-            var field = RedisText.Read(entry.Name);
+            var field = (byte[])entry.Name!;
             if (!TryParseLeaseField(field, out var kind, out var holder, out var meter))
             {
                 continue;
             }
 
-            if (kind == LeaseExpiryFieldPrefix)
+            if (kind == (byte)'e')
             {
                 if ((long)entry.Value > now)
                 {
@@ -77,30 +76,37 @@ public sealed partial class RedisQuotaStore : IQuotaLeaseStore
             }
         }
 
+        var reserved = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (holder, meter, units) in holdings)
         {
-            if (live.Contains(holder) && units > 0)
+            if (units > 0 && live.Contains(holder))
             {
-                held[meter] = held.GetValueOrDefault(meter) + units;
+                reserved[meter] = reserved.GetValueOrDefault(meter) + units;
             }
         }
 
-        return held;
+        return reserved.Count == 0 ? EmptyReserved : reserved;
     }
 
-    /// <summary>Splits a leases-hash field (<c>h:</c> or <c>e:</c>, the holder's length, <c>:</c>, the holder, then the meter).</summary>
-    private static bool TryParseLeaseField(string field, out string kind, out string holder, out string meter)
+    private static bool TryParseLeaseField(ReadOnlySpan<byte> field, out byte kind, out string holder, out string meter)
     {
-        kind = holder = meter = string.Empty;
-        var colon = field.IndexOf(':', 2);
-        if (field.Length < 4 || colon < 0 || !int.TryParse(field.AsSpan(2, colon - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var length) || colon + 1 + length > field.Length)
+        kind = 0;
+        holder = meter = string.Empty;
+        if (field.Length < 4 || field[1] != (byte)':' || (field[0] != (byte)'h' && field[0] != (byte)'e'))
         {
             return false;
         }
 
-        kind = field[..2];
-        holder = field.Substring(colon + 1, length);
-        meter = field[(colon + 1 + length)..];
-        return kind is HoldingFieldPrefix or LeaseExpiryFieldPrefix;
+        var rest = field[2..];
+        var colon = rest.IndexOf((byte)':');
+        if (colon <= 0 || !Utf8Parser.TryParse(rest[..colon], out int length, out var consumed) || consumed != colon || length < 0 || colon + 1 + length > rest.Length)
+        {
+            return false;
+        }
+
+        kind = field[0];
+        holder = LosslessUtf8.GetString(rest.Slice(colon + 1, length));
+        meter = LosslessUtf8.GetString(rest[(colon + 1 + length)..]);
+        return true;
     }
 }

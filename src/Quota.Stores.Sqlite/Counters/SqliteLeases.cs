@@ -4,11 +4,11 @@ namespace Quota.Stores.Sqlite;
 internal static class SqliteLeases
 {
     /// <summary>Applies one meter of a lease call to a counter renewed in the current transaction.</summary>
-    /// <returns>The holding and the meter's value afterwards.</returns>
-    public static (long Held, long Value) Apply(SqliteSession session, in QuotaCounterKey counter, string holder, in QuotaLeaseDelta delta, long now, long leaseExpires)
+    /// <returns>The holding, the meter's value and the meter's grant total afterwards.</returns>
+    public static (long Held, long Value, long Granted) Apply(SqliteSession session, in QuotaCounterKey counter, string holder, in QuotaLeaseDelta delta, long now, long leaseExpires)
     {
         var held = session[SqliteSql.SelectLeaseHeld].BindCounter(counter).Bind(3, holder).Bind(4, delta.Meter).Bind(5, now).TryReadInt64(out var stored) ? stored : 0;
-        var value = SqliteCounters.ReadMeter(session, counter, delta.Meter);
+        SqliteCounters.ReadMeter(session, counter, delta.Meter, out var value, out var granted);
 
         // Spent units come out of the holding; units beyond it (a meter without a limit, or a holding the store forgot) are added.
         var fromHeld = Math.Min(delta.Spent, held);
@@ -25,7 +25,8 @@ internal static class SqliteLeases
             var grow = delta.Held - left;
             if (delta.Limit is { } limit)
             {
-                grow = Math.Min(grow, Math.Max(0, limit - value));
+                // Within the limit plus the cycle's grants, as a consume's room is (see SqliteRoom).
+                grow = Math.Min(grow, Math.Max(0, QuotaMeterDelta.PlusGranted(limit, granted) - value));
             }
 
             value = checked(value + grow);
@@ -42,7 +43,7 @@ internal static class SqliteLeases
             session[SqliteSql.DeleteLease].BindCounter(counter).Bind(3, holder).Bind(4, delta.Meter).Execute();
         }
 
-        return (after, value);
+        return (after, value, granted);
     }
 
     /// <summary>Reads the units live leases hold unspent in a live counter, per meter.</summary>

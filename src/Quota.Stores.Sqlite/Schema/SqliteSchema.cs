@@ -18,7 +18,12 @@ namespace Quota.Stores.Sqlite;
 /// are distinct keys. Version 1 had <c>TEXT</c> columns, through which such strings arrived as U+FFFD.
 /// </para>
 /// <para>
-/// Version 3 adds <c>quota_leases</c>: the units each holder holds unspent in a counter's meter (already counted in the
+/// Version 3 keeps each cycle's grants (<c>quota_grants</c>, with their reasons, and their total per meter in
+/// <c>quota_meters.granted</c>) and the marks of the threshold alerts that fired (<c>quota_alerts</c>). Every row of a
+/// counter goes with it when it expires.
+/// </para>
+/// <para>
+/// Version 4 adds <c>quota_leases</c>: the units each holder holds unspent in a counter's meter (already counted in the
 /// meter's value), with the lease's expiry, after which the units stay counted and the row is purged.
 /// </para>
 /// </remarks>
@@ -43,6 +48,7 @@ internal static class SqliteSchema
             cycle_start INTEGER NOT NULL,
             meter       ANY     NOT NULL,
             value       INTEGER NOT NULL,
+            granted     INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (policy, subject, cycle_start, meter)
         ) WITHOUT ROWID, STRICT;
         CREATE TABLE quota_applied_ids (
@@ -57,6 +63,26 @@ internal static class SqliteSchema
             subject     ANY     NOT NULL,
             anchor      INTEGER NOT NULL,
             PRIMARY KEY (policy, subject)
+        ) WITHOUT ROWID, STRICT;
+        CREATE TABLE quota_grants (
+            policy      ANY     NOT NULL,
+            subject     ANY     NOT NULL,
+            cycle_start INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            meter       ANY     NOT NULL,
+            amount      INTEGER NOT NULL,
+            reason      ANY     NOT NULL,
+            granted_at  INTEGER NOT NULL,
+            PRIMARY KEY (policy, subject, cycle_start, seq)
+        ) WITHOUT ROWID, STRICT;
+        CREATE TABLE quota_alerts (
+            policy      ANY     NOT NULL,
+            subject     ANY     NOT NULL,
+            cycle_start INTEGER NOT NULL,
+            meter       ANY     NOT NULL,
+            percent     INTEGER NOT NULL,
+            fired_at    INTEGER NOT NULL,
+            PRIMARY KEY (policy, subject, cycle_start, meter, percent)
         ) WITHOUT ROWID, STRICT;
         CREATE TABLE quota_leases (
             policy      ANY     NOT NULL,
@@ -83,7 +109,18 @@ internal static class SqliteSchema
             Rebuild("quota_applied_ids", Table(Current, "quota_applied_ids"), "policy, subject, cycle_start, id"),
             Rebuild("quota_anchors", Table(Current, "quota_anchors"), "policy, subject, anchor")),
 
-        // 2 → 3: leased blocks (IQuotaLeaseStore), one row per counter, holder and meter with the units held unspent.
+        // 2 → 3: grants and fired alerts (issue 17). A meter row keeps its cycle's grant total beside its value, so the
+        // one-statement consume compares against allowance plus grants without another lookup; the grants themselves,
+        // with their reasons, and the alerts' marks get tables of their own. The meter table is copied into its new shape
+        // rather than altered, so the step also follows step 1 → 2 (which already builds it from the current shape).
+        string.Concat(
+            Rebuild("quota_meters", Table(Current, "quota_meters"), "policy, subject, cycle_start, meter, value"),
+            Table(Current, "quota_grants"),
+            ";\n",
+            Table(Current, "quota_alerts"),
+            ";\n"),
+
+        // 3 → 4: leased blocks (IQuotaLeaseStore), one row per counter, holder and meter with the units held unspent.
         Table(Current, "quota_leases") + ";\n",
     ];
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Quota.Tests.Service;
+using Quota.Tests.Support;
 
 namespace Quota.Tests.Leasing;
 
@@ -77,12 +78,12 @@ public sealed class LeaseOptionsTests
                 p.Period = "monthly";
                 p.Lease.Enabled = true;
             })
-            .UseStore(sp => new PlainStore(new InMemoryQuotaStore(sp.GetRequiredService<IClock>()))));
+            .UseStore(sp => new DelegatingStore(new InMemoryQuotaStore(sp.GetRequiredService<IClock>()))));
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<QuotaOptions>>().Value);
 
         Assert.Equal(
-            "Quota policy 'api' has Lease:Enabled, but its store (PlainStore) cannot lease: it does not implement IQuotaLeaseStore. "
+            "Quota policy 'api' has Lease:Enabled, but its store (DelegatingStore) cannot lease: it does not implement IQuotaLeaseStore. "
             + "Use a store that leases (SQLite, Redis, or the in-memory store, which needs no lease), or remove Lease:Enabled.",
             Assert.Single(error.Failures));
     }
@@ -104,30 +105,5 @@ public sealed class LeaseOptionsTests
         Assert.Equal(1000, granted);
         Assert.Equal(1000, usage.Meters["requests"]);
         Assert.Empty(usage.Reserved);
-    }
-
-    /// <summary>A store that is only an <see cref="IQuotaStore"/>: what a third-party store without leases looks like.</summary>
-    private sealed class PlainStore(IQuotaStore inner) : IQuotaStore
-    {
-        public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
-            => inner.TryAddAsync(counter, deltas, expiresAt, cancellationToken);
-
-        public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
-            => inner.AddAsync(counter, deltas, expiresAt, idempotencyId, cancellationToken);
-
-        public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default)
-            => inner.SubtractAsync(counter, deltas, cancellationToken);
-
-        public ValueTask<IReadOnlyDictionary<string, long>> ReadAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
-            => inner.ReadAsync(counter, cancellationToken);
-
-        public ValueTask ResetAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
-            => inner.ResetAsync(counter, cancellationToken);
-
-        public ValueTask<Instant> GetOrSetAnchorAsync(string policy, string key, Instant candidate, CancellationToken cancellationToken = default)
-            => inner.GetOrSetAnchorAsync(policy, key, candidate, cancellationToken);
-
-        public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
-            => inner.GetAnchorAsync(policy, key, cancellationToken);
     }
 }

@@ -31,7 +31,7 @@ public abstract class RedisLeaseProcessTests(ITestOutputHelper output)
     {
         using var store = TestStores.On(Connection, new FakeClock(Now));
         var counter = new QuotaCounterKey(_policy, "shared", Instant.FromUtc(2026, 1, 1, 0, 0));
-        return ((await store.ReadAsync(counter)).GetValueOrDefault("requests"), (await store.ReadHeldAsync(counter)).GetValueOrDefault("requests"));
+        return ((await store.ReadAsync(counter)).GetValueOrDefault("requests"), (await store.ReadCountersAsync([counter]))[0].Reserved.GetValueOrDefault("requests"));
     }
 }
 

@@ -24,6 +24,6 @@ public sealed class SqliteLeaseProcessTests(ITestOutputHelper output) : SqliteFi
     {
         await using var store = new SqliteQuotaStore(Database.ConnectionString, new FakeClock(Now));
         var counter = new QuotaCounterKey("api", "shared", Instant.FromUtc(2026, 1, 1, 0, 0));
-        return ((await store.ReadAsync(counter)).GetValueOrDefault("requests"), (await store.ReadHeldAsync(counter)).GetValueOrDefault("requests"));
+        return ((await store.ReadAsync(counter)).GetValueOrDefault("requests"), (await store.ReadCountersAsync([counter]))[0].Reserved.GetValueOrDefault("requests"));
     }
 }

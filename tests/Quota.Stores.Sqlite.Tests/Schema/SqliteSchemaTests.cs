@@ -14,7 +14,7 @@ public sealed class SqliteSchemaTests : SqliteFileTest
 
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
-        Assert.Equal(5, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        Assert.Equal(7, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
         using var connection = Database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
@@ -54,12 +54,15 @@ public sealed class SqliteSchemaTests : SqliteFileTest
         }
     }
 
-    [Fact]
-    public async Task A_file_of_a_newer_schema_version_is_refused_and_left_untouched()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(95)]
+    public async Task A_file_of_a_newer_schema_version_is_refused_and_left_untouched(int ahead)
     {
         await SeedAsync();
+        var version = SqliteSchema.CurrentVersion + ahead;
 
-        Database.Scalar("PRAGMA user_version = 99");
+        Database.Scalar(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PRAGMA user_version = {version}"));
         var before = await File.ReadAllBytesAsync(Database.FilePath);
 
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
@@ -68,7 +71,7 @@ public sealed class SqliteSchemaTests : SqliteFileTest
         store.Dispose();
 
         Assert.Contains(Database.FilePath, error.Message);
-        Assert.Contains("schema version 99", error.Message);
+        Assert.Contains($"schema version {version}", error.Message);
         Assert.Contains("Upgrade the Quota.Stores.Sqlite package", error.Message);
         Assert.Equal(before, await File.ReadAllBytesAsync(Database.FilePath));
     }

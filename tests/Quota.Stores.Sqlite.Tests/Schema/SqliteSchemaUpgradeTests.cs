@@ -4,7 +4,7 @@ using Quota.Tests.Support;
 
 namespace Quota.Tests.Schema;
 
-/// <summary>A file written by schema version 1 is upgraded in place, atomically and once, and keeps working.</summary>
+/// <summary>A file written by schema version 1, 2 or 3 is upgraded in place, atomically and once, and keeps working.</summary>
 public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
 {
     private QuotaCounterKey Alice => new("api", "alice", Clock.Now);
@@ -27,10 +27,10 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         Assert.True(consumed.Applied);
         Assert.Equal(4, consumed.Values[0]);
         Assert.Equal(Clock.Now - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
-        Assert.Equal(3, SqliteSchema.CurrentVersion);
+        Assert.Equal(4, SqliteSchema.CurrentVersion);
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
-        Assert.Equal(5, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%subject     ANY%' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        Assert.Equal(7, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%subject     ANY%' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
         Assert.Equal(1, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'quota_counters_by_expiry'"));
         Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_next'"));
     }
@@ -48,10 +48,13 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         Assert.Equal(7, (await store.ReadAsync(loneSurrogate))["requests"]);
     }
 
-    [Fact]
-    public async Task Stores_racing_to_open_a_version_1_file_upgrade_it_once()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Stores_racing_to_open_an_older_file_upgrade_it_once(int version)
     {
-        CreateVersion1File();
+        CreateFile(version);
         var logger = new UpgradeCounter();
         var stores = Enumerable.Range(0, 8)
             .Select(_ => new SqliteQuotaStore(new SqliteQuotaStoreOptions { ConnectionString = Database.ConnectionString }, Clock, logger))
@@ -91,6 +94,122 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name IN ('quota_counters_next', 'quota_meters_next')"));
         Assert.Equal(1, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'quota_counters' AND sql LIKE '%subject     TEXT%'"));
         Assert.Equal(3, Database.Scalar("SELECT value FROM quota_meters WHERE subject = 'alice' AND meter = 'requests'"));
+    }
+
+    [Fact]
+    public async Task A_version_2_file_is_upgraded_and_takes_grants_and_alerts()
+    {
+        SqliteSchemaVersion2.Create(Database, connection =>
+        {
+            var start = Clock.Now.ToUnixTimeTicks();
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_counters VALUES ('api', 'alice', $c, $e)", ("$c", start), ("$e", (Clock.Now + Duration.FromHours(2)).ToUnixTimeTicks()));
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_meters VALUES ('api', 'alice', $c, 'requests', 10)", ("$c", start));
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", start));
+        });
+
+        using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
+        var expiry = Clock.Now + Duration.FromHours(2);
+        var refused = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, expiry);
+        var granted = await store.GrantAsync(Alice, new QuotaGrant("requests", 1, "after the upgrade", Clock.Now), long.MaxValue, expiry);
+        var allowed = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, expiry);
+        var marked = await store.TryMarkAlertAsync(Alice, new QuotaAlertMark("requests", 100, Clock.Now), expiry);
+        var page = await store.ListSubjectsAsync("api", null, 10);
+        var lease = await store.LeaseAsync(Alice, "holder", new[] { new QuotaLeaseDelta("requests", 0, 5, 10) }, expiry, Clock.Now + Duration.FromSeconds(30));
+
+        Assert.False(refused.Applied);
+        Assert.True(granted.Applied);
+        Assert.True(allowed.Applied);
+        Assert.Equal(11, allowed.Values[0]);
+        Assert.True(marked);
+        Assert.Equal(new QuotaStoredSubject("alice", Clock.Now), Assert.Single(page.Subjects));
+        Assert.Equal(0, lease.Held[0]);
+        Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
+        Assert.Equal(7, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_next'"));
+    }
+
+    [Fact]
+    public async Task A_version_3_file_is_upgraded_keeps_its_grants_alerts_and_usage_and_takes_leases()
+    {
+        CreateVersion3File();
+
+        using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
+        var expiry = Clock.Now + Duration.FromHours(2);
+        var before = (await store.ReadCountersAsync([Alice]))[0];
+        var remarked = await store.TryMarkAlertAsync(Alice, new QuotaAlertMark("requests", 80, Clock.Now), expiry);
+
+        // 12 used of 10 + 5 granted: a block of at most the 3 left, sized within the grant.
+        var lease = await store.LeaseAsync(Alice, "holder", new[] { new QuotaLeaseDelta("requests", 0, 10, 10) }, expiry, Clock.Now + Duration.FromSeconds(30));
+        var after = (await store.ReadCountersAsync([Alice]))[0];
+
+        Assert.Equal(12, before.Meters["requests"]);
+        Assert.Equal(5, before.Granted["requests"]);
+        Assert.Equal("ticket 7", Assert.Single(before.Grants).Reason);
+        Assert.Equal(80, Assert.Single(before.Alerts).Percent);
+        Assert.Empty(before.Reserved);
+        Assert.False(remarked);
+        Assert.Equal((3L, 15L, 5L, 3L), (lease.Held[0], lease.Values[0], lease.Granted[0], lease.Reserved[0]));
+        Assert.Equal(3, after.Reserved["requests"]);
+        Assert.Equal(Clock.Now - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
+        Assert.Equal(4, Database.Scalar("PRAGMA user_version"));
+        Assert.Equal(7, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+    }
+
+    [Fact]
+    public async Task An_upgrade_from_version_3_that_fails_leaves_the_file_as_it_was()
+    {
+        // A table in the way of the leases' table: the step fails inside its transaction.
+        CreateVersion3File(connection => SqliteSchemaVersion1.Execute(connection, "CREATE TABLE quota_leases (x INTEGER)"));
+        var before = Database.Scalar("SELECT count(*) FROM sqlite_schema");
+
+        using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
+        {
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.ReadAsync(Alice));
+            Assert.Contains(Database.FilePath, error.Message);
+        }
+
+        Assert.Equal(3, Database.Scalar("PRAGMA user_version"));
+        Assert.Equal(before, Database.Scalar("SELECT count(*) FROM sqlite_schema"));
+        Assert.Equal(12, Database.Scalar("SELECT value FROM quota_meters WHERE subject = 'alice' AND meter = 'requests'"));
+        Assert.Equal(1, Database.Scalar("SELECT count(*) FROM quota_grants"));
+    }
+
+    /// <summary>A file of <paramref name="version"/> holding alice's usage of 3 requests.</summary>
+    private void CreateFile(int version)
+    {
+        switch (version)
+        {
+            case 1:
+                CreateVersion1File();
+                break;
+            case 2:
+                SqliteSchemaVersion2.Create(Database, connection => InsertAlice(connection, 3));
+                break;
+            default:
+                SqliteSchemaVersion3.Create(Database, connection => InsertAlice(connection, 3));
+                break;
+        }
+    }
+
+    /// <summary>A version 3 file: alice used 12 requests of a cycle with a grant of 5 and the 80 % alert marked.</summary>
+    private void CreateVersion3File(Action<Microsoft.Data.Sqlite.SqliteConnection>? more = null)
+        => SqliteSchemaVersion3.Create(Database, connection =>
+        {
+            var start = Clock.Now.ToUnixTimeTicks();
+            InsertAlice(connection, 12);
+            SqliteSchemaVersion1.Execute(connection, "UPDATE quota_meters SET granted = 5 WHERE subject = 'alice'");
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_grants VALUES ('api', 'alice', $c, 1, 'requests', 5, 'ticket 7', $c)", ("$c", start));
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_alerts VALUES ('api', 'alice', $c, 'requests', 80, $c)", ("$c", start));
+            more?.Invoke(connection);
+        });
+
+    /// <summary>Alice's counter of the current cycle with <paramref name="requests"/> used, and her anchor a day back (the tables of versions 2 and 3).</summary>
+    private void InsertAlice(Microsoft.Data.Sqlite.SqliteConnection connection, long requests)
+    {
+        var start = Clock.Now.ToUnixTimeTicks();
+        SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_counters VALUES ('api', 'alice', $c, $e)", ("$c", start), ("$e", (Clock.Now + Duration.FromHours(2)).ToUnixTimeTicks()));
+        SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_meters (policy, subject, cycle_start, meter, value) VALUES ('api', 'alice', $c, 'requests', $v)", ("$c", start), ("$v", requests));
+        SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", (Clock.Now - Duration.FromDays(1)).ToUnixTimeTicks()));
     }
 
     /// <summary>A version 1 file holding alice's usage, an applied id and an anchor, and a counter of the key U+FFFD.</summary>
