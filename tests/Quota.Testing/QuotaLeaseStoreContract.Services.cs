@@ -25,9 +25,10 @@ public abstract partial class QuotaLeaseStoreContract
     /// <summary>
     /// Starts <paramref name="count"/> app instances, each on its own peer of <paramref name="store"/> (which it disposes
     /// with itself) and with its own leases; the test reads <paramref name="store"/> after they have stopped.
+    /// <paramref name="quota"/> adds to instance i's builder (alert handlers, options).
     /// </summary>
-    protected ServiceProvider[] StartInstances(IQuotaStore store, int count, string policy, Action<QuotaPolicyOptions> configure)
-        => [.. Enumerable.Range(0, count).Select(_ => CreateServices(CreatePeerStore(store, Clock), Clock, policy, configure))];
+    protected ServiceProvider[] StartInstances(IQuotaStore store, int count, string policy, Action<QuotaPolicyOptions> configure, Func<int, Action<QuotaBuilder>>? quota = null)
+        => [.. Enumerable.Range(0, count).Select(i => CreateServices(CreatePeerStore(store, Clock), Clock, policy, configure, quota?.Invoke(i)))];
 
     /// <summary>Repeats <paramref name="condition"/> until it holds, failing the test after <see cref="Patience"/>.</summary>
     protected static async Task EventuallyAsync(Func<Task<bool>> condition, string what)

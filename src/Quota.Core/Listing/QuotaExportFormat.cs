@@ -5,7 +5,7 @@ public enum QuotaExportFormat
 {
     /// <summary>
     /// Comma-separated values (RFC 4180, UTF-8 without a byte-order mark), one row per subject and meter:
-    /// <c>policy,subject,anchor,cycle_start,cycle_end,meter,used,limit,granted,remaining</c>.
+    /// <c>policy,subject,anchor,cycle_start,cycle_end,meter,used,limit,granted,remaining,reserved</c>.
     /// </summary>
     Csv = 0,
 

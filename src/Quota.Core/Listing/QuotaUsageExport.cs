@@ -25,7 +25,7 @@ namespace Quota;
 public static class QuotaUsageExport
 {
     private const int FlushAt = 64 * 1024;
-    private const string CsvHeader = "policy,subject,anchor,cycle_start,cycle_end,meter,used,limit,granted,remaining";
+    private const string CsvHeader = "policy,subject,anchor,cycle_start,cycle_end,meter,used,limit,granted,remaining,reserved";
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -47,7 +47,8 @@ public static class QuotaUsageExport
     /// <summary>
     /// Writes the usages as CSV, a header and then one row per subject and meter (every meter used or limited in the
     /// cycle; a subject without any gets one row with an empty meter). <c>limit</c> and <c>remaining</c> are empty for a
-    /// meter without an allowance; <c>limit</c> includes <c>granted</c>.
+    /// meter without an allowance; <c>limit</c> includes <c>granted</c>. On a leased policy <c>used</c> is what is spent and
+    /// <c>reserved</c> what instances hold in blocks unspent (0 otherwise); <c>remaining</c> is the limit less both.
     /// </summary>
     /// <param name="usages">The usages.</param>
     /// <param name="destination">The stream written to; left open.</param>
@@ -82,8 +83,9 @@ public static class QuotaUsageExport
 
     /// <summary>
     /// Writes the usages as JSON Lines, one object per subject:
-    /// <c>{"policy":…,"subject":…,"anchor":…,"cycleStart":…,"cycleEnd":…,"meters":[{"meter":…,"used":…,"limit":…,"granted":…,"remaining":…}],"grants":[{"meter":…,"amount":…,"reason":…,"grantedAt":…}],"alerts":[{"meter":…,"percent":…,"firedAt":…}]}</c>.
-    /// <c>limit</c> and <c>remaining</c> are <c>null</c> for a meter without an allowance; <c>limit</c> includes <c>granted</c>.
+    /// <c>{"policy":…,"subject":…,"anchor":…,"cycleStart":…,"cycleEnd":…,"meters":[{"meter":…,"used":…,"limit":…,"granted":…,"remaining":…,"reserved":…}],"grants":[{"meter":…,"amount":…,"reason":…,"grantedAt":…}],"alerts":[{"meter":…,"percent":…,"firedAt":…}]}</c>.
+    /// <c>limit</c> and <c>remaining</c> are <c>null</c> for a meter without an allowance; <c>limit</c> includes <c>granted</c>;
+    /// <c>reserved</c> is what instances of a leased policy hold in blocks unspent (0 otherwise).
     /// </summary>
     /// <param name="usages">The usages.</param>
     /// <param name="destination">The stream written to; left open.</param>
@@ -125,7 +127,7 @@ public static class QuotaUsageExport
         var meters = MetersOf(usage);
         if (meters.Count == 0)
         {
-            line.Append(",,,,\r\n");
+            line.Append(",,,,,\r\n");
             return;
         }
 
@@ -150,7 +152,7 @@ public static class QuotaUsageExport
                 line.Append(remaining.ToString(CultureInfo.InvariantCulture));
             }
 
-            line.Append("\r\n");
+            line.Append(',').Append(usage.Reserved.GetValueOrDefault(meter).ToString(CultureInfo.InvariantCulture)).Append("\r\n");
         }
     }
 
@@ -181,6 +183,7 @@ public static class QuotaUsageExport
             WriteOptional(json, "limit", usage.Limits.TryGetValue(meter, out var limit) ? limit : null);
             json.WriteNumber("granted", usage.Granted.GetValueOrDefault(meter));
             WriteOptional(json, "remaining", usage.Remaining.TryGetValue(meter, out var remaining) ? remaining : null);
+            json.WriteNumber("reserved", usage.Reserved.GetValueOrDefault(meter));
             json.WriteEndObject();
         }
 

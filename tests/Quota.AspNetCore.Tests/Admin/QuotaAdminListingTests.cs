@@ -47,10 +47,10 @@ public sealed class QuotaAdminListingTests
         var items = body.GetProperty("items");
         Assert.Equal(2, items.GetArrayLength());
         Assert.Equal(
-            """{"policy":"hello","key":"alice","anchor":"2026-01-01T00:00:00Z","cycle":{"index":0,"start":"2026-01-01T00:00:00Z","end":"2026-02-01T00:00:00Z"},"nextReset":"2026-02-01T00:00:00Z","meters":[{"name":"requests","used":8,"limit":10,"remaining":2,"granted":0,"percent":80}],"grants":[],"alerts":[{"meter":"requests","percent":80,"firedAt":"2026-01-01T00:00:00Z"}]}""",
+            """{"policy":"hello","key":"alice","anchor":"2026-01-01T00:00:00Z","cycle":{"index":0,"start":"2026-01-01T00:00:00Z","end":"2026-02-01T00:00:00Z"},"nextReset":"2026-02-01T00:00:00Z","meters":[{"name":"requests","used":8,"limit":10,"remaining":2,"granted":0,"reserved":0,"percent":80}],"grants":[],"alerts":[{"meter":"requests","percent":80,"firedAt":"2026-01-01T00:00:00Z"}]}""",
             items[0].GetRawText());
         Assert.Equal(
-            """[{"name":"requests","used":2,"limit":10,"remaining":8,"granted":0,"percent":20},{"name":"tokens","used":7,"limit":null,"remaining":null,"granted":0,"percent":null}]""",
+            """[{"name":"requests","used":2,"limit":10,"remaining":8,"granted":0,"reserved":0,"percent":20},{"name":"tokens","used":7,"limit":null,"remaining":null,"granted":0,"reserved":0,"percent":null}]""",
             items[1].GetProperty("meters").GetRawText());
         Assert.Equal("2026-02-01T01:00:00Z", items[1].GetProperty("nextReset").GetString());
 
@@ -129,7 +129,7 @@ public sealed class QuotaAdminListingTests
         Assert.Equal(0, plain.GetProperty("items").GetArrayLength());
         var all = await (await host.GetAsync("/quota-admin/api/usage?policy=hello&includeUnused=true", Operator)).JsonAsync();
         var alice = Assert.Single(all.GetProperty("items").EnumerateArray());
-        Assert.Equal("""[{"name":"requests","used":0,"limit":10,"remaining":10,"granted":0,"percent":0}]""", alice.GetProperty("meters").GetRawText());
+        Assert.Equal("""[{"name":"requests","used":0,"limit":10,"remaining":10,"granted":0,"reserved":0,"percent":0}]""", alice.GetProperty("meters").GetRawText());
     }
 
     [Fact]
@@ -168,9 +168,9 @@ public sealed class QuotaAdminListingTests
         Assert.Equal("text/csv; charset=utf-8", csv.Content.Headers.ContentType!.ToString());
         Assert.Equal("attachment; filename=hello-2026-01-01T00-00-00Z.csv; filename*=UTF-8''hello-2026-01-01T00-00-00Z.csv", csv.Header("Content-Disposition"));
         Assert.Equal(
-            "policy,subject,anchor,cycle_start,cycle_end,meter,used,limit,granted,remaining\r\n"
-            + "hello,alice,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-02-01T00:00:00Z,requests,2,10,0,8\r\n"
-            + "hello,\"b,o\"\"b\",2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-02-01T00:00:00Z,requests,1,10,0,9\r\n",
+            "policy,subject,anchor,cycle_start,cycle_end,meter,used,limit,granted,remaining,reserved\r\n"
+            + "hello,alice,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-02-01T00:00:00Z,requests,2,10,0,8,0\r\n"
+            + "hello,\"b,o\"\"b\",2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-02-01T00:00:00Z,requests,1,10,0,9,0\r\n",
             await csv.Content.ReadAsStringAsync());
 
         using var lines = await host.GetAsync("/quota-admin/api/export?policy=hello&format=jsonl", Operator);

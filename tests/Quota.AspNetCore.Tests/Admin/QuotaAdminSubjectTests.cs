@@ -58,7 +58,7 @@ public sealed class QuotaAdminSubjectTests
 
         using var response = await host.GetAsync("/quota-admin/api/subject?policy=hello&key=alice", Operator);
         Assert.Equal(
-            """{"policy":"hello","key":"alice","anchor":"2026-01-01T00:00:00Z","cycle":{"index":0,"start":"2026-01-01T00:00:00Z","end":"2026-02-01T00:00:00Z"},"nextReset":"2026-02-01T00:00:00Z","meters":[{"name":"requests","used":8,"limit":15,"remaining":7,"granted":5,"percent":53.3}],"grants":[{"meter":"requests","amount":5,"reason":"support ticket 4711","grantedAt":"2026-01-01T00:00:00Z"}],"alerts":[{"meter":"requests","percent":80,"firedAt":"2026-01-01T00:00:00Z"}]}""",
+            """{"policy":"hello","key":"alice","anchor":"2026-01-01T00:00:00Z","cycle":{"index":0,"start":"2026-01-01T00:00:00Z","end":"2026-02-01T00:00:00Z"},"nextReset":"2026-02-01T00:00:00Z","meters":[{"name":"requests","used":8,"limit":15,"remaining":7,"granted":5,"reserved":0,"percent":53.3}],"grants":[{"meter":"requests","amount":5,"reason":"support ticket 4711","grantedAt":"2026-01-01T00:00:00Z"}],"alerts":[{"meter":"requests","percent":80,"firedAt":"2026-01-01T00:00:00Z"}]}""",
             await response.Content.ReadAsStringAsync());
     }
 
@@ -93,10 +93,28 @@ public sealed class QuotaAdminSubjectTests
         using var response = await host.PostAsync("/quota-admin/api/reset", """{"policy":"HELLO","key":"alice"}""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(
-            """[{"name":"requests","used":0,"limit":12,"remaining":12,"granted":2,"percent":0}]""",
+            """[{"name":"requests","used":0,"limit":12,"remaining":12,"granted":2,"reserved":0,"percent":0}]""",
             (await response.JsonAsync()).GetProperty("meters").GetRawText());
         Assert.Contains(host.Logs.Entries, e => e.EventId.Id == 5101 && e.Message == "Quota admin 'operator' reset subject 'alice' of policy 'hello' in the cycle that resets at 2026-02-01T00:00:00Z.");
         using var allowed = await host.GetAsync("/hello", "alice");
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_leased_subject_shows_what_is_spent_and_what_is_reserved_apart_in_every_view()
+    {
+        var clock = FakeClock.Default();
+        await using var host = await AdminHost.StartAsync(quota: q => q.UseStore(_ => new ReservingStore(clock, reserved: 3)), clock: clock);
+        await host.TrafficAsync("alice", 4);
+
+        using var subject = await host.GetAsync("/quota-admin/api/subject?policy=hello&key=alice", Operator);
+        using var page = await host.GetAsync("/quota-admin/api/usage?policy=hello", Operator);
+        using var csv = await host.GetAsync("/quota-admin/api/export?policy=hello", Operator);
+
+        // 4 spent and 3 held in blocks: 3 of the 10 remain, and the percent is what is spent.
+        const string meters = """[{"name":"requests","used":4,"limit":10,"remaining":3,"granted":0,"reserved":3,"percent":40}]""";
+        Assert.Equal(meters, (await subject.JsonAsync()).GetProperty("meters").GetRawText());
+        Assert.Equal(meters, (await page.JsonAsync()).GetProperty("items")[0].GetProperty("meters").GetRawText());
+        Assert.EndsWith(",requests,4,10,0,3,3\r\n", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }

@@ -36,12 +36,12 @@ public sealed class QuotaUsageExportTests
         var csv = await Export(quota, QuotaExportFormat.Csv);
 
         Assert.Equal(
-            "policy,subject,anchor,cycle_start,cycle_end,meter,used,limit,granted,remaining\r\n"
-            + "api,alice,2026-03-10T08:30:00Z,2026-03-10T08:30:00Z,2026-04-10T08:30:00Z,images,2,,0,\r\n"
-            + "api,alice,2026-03-10T08:30:00Z,2026-03-10T08:30:00Z,2026-04-10T08:30:00Z,requests,3,100,0,97\r\n"
-            + "api,alice,2026-03-10T08:30:00Z,2026-03-10T08:30:00Z,2026-04-10T08:30:00Z,tokens,250,5000,0,4750\r\n"
-            + "api,\"o'brien, \"\"ltd\"\"\r\nline 2\",2026-03-10T08:45:00Z,2026-03-10T08:45:00Z,2026-04-10T08:45:00Z,requests,1,150,50,149\r\n"
-            + "api,\"o'brien, \"\"ltd\"\"\r\nline 2\",2026-03-10T08:45:00Z,2026-03-10T08:45:00Z,2026-04-10T08:45:00Z,tokens,0,5000,0,5000\r\n",
+            "policy,subject,anchor,cycle_start,cycle_end,meter,used,limit,granted,remaining,reserved\r\n"
+            + "api,alice,2026-03-10T08:30:00Z,2026-03-10T08:30:00Z,2026-04-10T08:30:00Z,images,2,,0,,0\r\n"
+            + "api,alice,2026-03-10T08:30:00Z,2026-03-10T08:30:00Z,2026-04-10T08:30:00Z,requests,3,100,0,97,0\r\n"
+            + "api,alice,2026-03-10T08:30:00Z,2026-03-10T08:30:00Z,2026-04-10T08:30:00Z,tokens,250,5000,0,4750,0\r\n"
+            + "api,\"o'brien, \"\"ltd\"\"\r\nline 2\",2026-03-10T08:45:00Z,2026-03-10T08:45:00Z,2026-04-10T08:45:00Z,requests,1,150,50,149,0\r\n"
+            + "api,\"o'brien, \"\"ltd\"\"\r\nline 2\",2026-03-10T08:45:00Z,2026-03-10T08:45:00Z,2026-04-10T08:45:00Z,tokens,0,5000,0,5000,0\r\n",
             csv);
     }
 

@@ -81,7 +81,7 @@
         class: 'bar', role: 'meter', 'aria-label': `${meter.name} used by ${key}`,
         'aria-valuemin': 0, 'aria-valuemax': limit, 'aria-valuenow': Math.min(used, limit), 'aria-valuetext': words,
       }, fill),
-      el('span', { class: 'figures', 'aria-hidden': 'true', text: `${number(used)} / ${number(limit)}` }));
+      el('span', { class: 'figures', 'aria-hidden': 'true', text: `${number(used)} / ${number(limit)}${meter.reserved ? ` (${number(meter.reserved)} reserved)` : ''}` }));
   }
 
   function compare(column, descending) {
@@ -226,6 +226,7 @@
       el('td', { text: number(m.used) }),
       el('td', { text: m.limit === null ? 'none' : number(m.limit) }),
       el('td', { text: number(m.granted) }),
+      el('td', { text: number(m.reserved) }),
       el('td', { text: m.remaining === null ? '—' : number(m.remaining) })));
     byId('subject-meters').tBodies[0].replaceChildren(...rows);
     byId('subject-grants').replaceChildren(...(usage.grants.length

@@ -5,12 +5,13 @@ namespace Quota.AspNetCore.Admin;
 /// <see langword="null"/> for a meter without an allowance (counted, never refused).
 /// </summary>
 /// <param name="Name">The meter, e.g. <c>requests</c>.</param>
-/// <param name="Used">The amount used in the cycle.</param>
+/// <param name="Used">The amount used in the cycle (on a leased policy, spent).</param>
 /// <param name="Limit">The allowance plus the cycle's grants.</param>
-/// <param name="Remaining">What is left of the limit, never negative.</param>
+/// <param name="Remaining">What is left of the limit, never negative: less what is used and less what is reserved.</param>
 /// <param name="Granted">The cycle's grants of this meter.</param>
+/// <param name="Reserved">Units app instances hold in leased blocks and have not spent (0 unless the policy leases).</param>
 /// <param name="Percent">Used in percent of the limit, one decimal (100 for a limit of 0); above 100 when a record overshot it.</param>
-internal sealed record MeterBody(string Name, long Used, long? Limit, long? Remaining, long Granted, double? Percent)
+internal sealed record MeterBody(string Name, long Used, long? Limit, long? Remaining, long Granted, long Reserved, double? Percent)
 {
     public static IReadOnlyList<MeterBody> From(QuotaUsage usage)
     {
@@ -20,14 +21,14 @@ internal sealed record MeterBody(string Name, long Used, long? Limit, long? Rema
         {
             var used = usage.Meters.GetValueOrDefault(name);
             var percent = limit == 0 ? 100 : Math.Round(used * 100.0 / limit, 1, MidpointRounding.ToZero);
-            meters.Add(new MeterBody(name, used, limit, usage.Remaining.GetValueOrDefault(name), usage.Granted.GetValueOrDefault(name), percent));
+            meters.Add(new MeterBody(name, used, limit, usage.Remaining.GetValueOrDefault(name), usage.Granted.GetValueOrDefault(name), usage.Reserved.GetValueOrDefault(name), percent));
         }
 
         foreach (var (name, used) in usage.Meters.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             if (!usage.Limits.ContainsKey(name))
             {
-                meters.Add(new MeterBody(name, used, null, null, usage.Granted.GetValueOrDefault(name), null));
+                meters.Add(new MeterBody(name, used, null, null, usage.Granted.GetValueOrDefault(name), usage.Reserved.GetValueOrDefault(name), null));
             }
         }
 
