@@ -62,9 +62,9 @@ internal sealed partial class QuotaConfigurationReader : IConfigureOptions<Quota
         }
         else if (Is(key, MaxCachedSubjectsKey))
         {
-            if (setting.TryReadInteger(out var max, "100000"))
+            if (setting.TryReadInteger(out int max, 1, int.MaxValue, "100000"))
             {
-                options.MaxCachedSubjects = (int)Math.Clamp(max, int.MinValue, int.MaxValue);
+                options.MaxCachedSubjects = max;
             }
         }
         else if (Is(key, ClockReadIntervalKey))
@@ -87,13 +87,7 @@ internal sealed partial class QuotaConfigurationReader : IConfigureOptions<Quota
         }
     }
 
-    private static string Unknown(string what, string key, IEnumerable<string> known)
-    {
-        var list = known.ToList();
-        var closest = ConfigurationText.Closest(key, list);
-        var guess = closest is null ? string.Empty : $" Did you mean {closest}?";
-        return $"which is not {what}.{guess} Write one of: {string.Join(", ", list)}.";
-    }
+    private static string Unknown(string what, string key, IEnumerable<string> known) => ConfigurationText.Unknown(what, key, known);
 
     private static bool Is(string key, string name) => string.Equals(key, name, StringComparison.OrdinalIgnoreCase);
 }
