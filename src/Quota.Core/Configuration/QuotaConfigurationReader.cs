@@ -62,9 +62,14 @@ internal sealed partial class QuotaConfigurationReader : IConfigureOptions<Quota
         }
         else if (Is(key, MaxCachedSubjectsKey))
         {
-            if (setting.TryReadInteger(out int max, 1, int.MaxValue, "100000"))
+            // Zero or less is the validator's to explain; only a number no int holds is refused here (it was clamped before).
+            if (setting.TryReadInteger(out long max, "100000") && max is >= int.MinValue and <= int.MaxValue)
             {
-                options.MaxCachedSubjects = max;
+                options.MaxCachedSubjects = (int)max;
+            }
+            else if (max is > int.MaxValue or < int.MinValue)
+            {
+                setting.Refuse("which is out of range. Write a positive whole number of at most 2147483647, e.g. 100000.");
             }
         }
         else if (Is(key, ClockReadIntervalKey))
