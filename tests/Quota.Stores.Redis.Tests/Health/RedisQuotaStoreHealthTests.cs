@@ -6,8 +6,10 @@ namespace Quota.Tests.Health;
 
 /// <summary>
 /// The Redis store's health through <c>AddHealthChecks().AddQuotaStore()</c>: PING to every node that holds data, through
-/// the store's own connection. Each test starts (and stops) its own servers.
+/// the store's own connection. Each test starts (and stops) its own servers, a cluster among them, so the class runs
+/// alone: its servers' start-up would otherwise disturb the timing of the batch tests that pause theirs.
 /// </summary>
+[Collection(RedisHealthCollection.Name)]
 public sealed class RedisQuotaStoreHealthTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
@@ -130,4 +132,10 @@ public sealed class RedisQuotaStoreHealthTests
         services.AddHealthChecks().AddQuotaStore(failureStatus: failureStatus, timeout: Timeout, degradedLatency: Timeout * 0.75);
         return services.BuildServiceProvider();
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RedisHealthCollection
+{
+    public const string Name = "redis-health";
 }
