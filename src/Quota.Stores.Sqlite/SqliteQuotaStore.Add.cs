@@ -23,7 +23,7 @@ public sealed partial class SqliteQuotaStore
             static (store, writer, call) =>
             {
                 var result = store.AddCore(writer, call);
-                return new QuotaAddResult(result.Applied, result.Values);
+                return new QuotaAddResult(result.Applied, result.Values, result.Granted);
             },
             cancellationToken);
     }
@@ -43,45 +43,49 @@ public sealed partial class SqliteQuotaStore
         {
             if (deltas.Length == 1)
             {
-                if (SqliteCounters.TryIncrementLive(writer, call.Counter, deltas[0], SqliteCounters.Room(deltas[0], call.Limited), now, expires, out var single))
+                if (SqliteCounters.TryIncrementLive(writer, call.Counter, deltas[0], SqliteRoom.Of(deltas[0], call.Limited), now, expires, out var single, out var granted))
                 {
-                    return new QuotaStoreResult(true, -1, new QuotaCounterValues(single));
+                    return granted == 0
+                        ? new QuotaStoreResult(true, -1, new QuotaCounterValues(single))
+                        : new QuotaStoreResult(true, -1, new QuotaCounterValues(single), new QuotaCounterValues(granted));
                 }
             }
             else if (deltas.Length <= SqliteSql.MaxLiveMeters)
             {
                 var live = new long[deltas.Length];
-                if (SqliteCounters.TryIncrementAllLive(writer, call.Counter, deltas, call.Limited, now, expires, live))
+                var granted = new long[deltas.Length];
+                if (SqliteCounters.TryIncrementAllLive(writer, call.Counter, deltas, call.Limited, now, expires, live, granted))
                 {
-                    return new QuotaStoreResult(true, -1, new QuotaCounterValues(live));
+                    return Result(true, -1, live, granted);
                 }
             }
         }
 
         var values = new long[deltas.Length];
+        var grants = new long[deltas.Length];
         writer.Begin();
         try
         {
             SqliteCounters.Renew(writer, call.Counter, now, expires);
             if (call.IdempotencyId is { } id && !SqliteCounters.TryRecordId(writer, call.Counter, id))
             {
-                ReadMeters(writer, call.Counter, deltas, values, from: 0);
+                ReadMeters(writer, call.Counter, deltas, values, grants, from: 0);
                 writer.Commit();
-                return new QuotaStoreResult(false, -1, ToValues(values));
+                return Result(false, -1, values, grants);
             }
 
             for (var i = 0; i < deltas.Length; i++)
             {
-                if (!SqliteCounters.TryIncrement(writer, call.Counter, deltas[i], SqliteCounters.Room(deltas[i], call.Limited), out values[i]))
+                if (!SqliteCounters.TryIncrement(writer, call.Counter, deltas[i], SqliteRoom.Of(deltas[i], call.Limited), out values[i], out grants[i]))
                 {
-                    var refused = Refuse(writer, call, values, i);
+                    var refused = Refuse(writer, call, values, grants, i);
                     writer.Rollback();
                     return refused;
                 }
             }
 
             writer.Commit();
-            return new QuotaStoreResult(true, -1, ToValues(values));
+            return Result(true, -1, values, grants);
         }
         catch
         {
@@ -91,7 +95,7 @@ public sealed partial class SqliteQuotaStore
     }
 
     /// <summary>Reports the usage before this call when delta <paramref name="index"/> did not fit; throws when it did not fit because the meter would overflow.</summary>
-    private static QuotaStoreResult Refuse(SqliteSession writer, in AddCall call, long[] values, int index)
+    private static QuotaStoreResult Refuse(SqliteSession writer, in AddCall call, long[] values, long[] grants, int index)
     {
         var deltas = call.Deltas.Span;
         for (var j = 0; j < index; j++)
@@ -99,23 +103,29 @@ public sealed partial class SqliteQuotaStore
             values[j] -= deltas[j].Amount;
         }
 
-        ReadMeters(writer, call.Counter, deltas, values, from: index);
+        ReadMeters(writer, call.Counter, deltas, values, grants, from: index);
         var refused = deltas[index];
-        if (!call.Limited || refused.Fits(values[index]))
+        if (!call.Limited || refused.Fits(values[index], grants[index]))
         {
             throw new QuotaOverflowException(call.Counter.Policy, refused.Meter, refused.Amount);
         }
 
-        return new QuotaStoreResult(false, index, ToValues(values));
+        return Result(false, index, values, grants);
     }
 
-    private static void ReadMeters(SqliteSession session, in QuotaCounterKey counter, ReadOnlySpan<QuotaMeterDelta> deltas, long[] values, int from)
+    private static void ReadMeters(SqliteSession session, in QuotaCounterKey counter, ReadOnlySpan<QuotaMeterDelta> deltas, long[] values, long[] grants, int from)
     {
         for (var i = from; i < deltas.Length; i++)
         {
-            values[i] = SqliteCounters.ReadMeter(session, counter, deltas[i].Meter);
+            SqliteCounters.ReadMeter(session, counter, deltas[i].Meter, out values[i], out grants[i]);
         }
     }
+
+    /// <summary>The result, with the meters' grants only when the counter holds any (see <see cref="QuotaStoreResult.Granted"/>).</summary>
+    private static QuotaStoreResult Result(bool applied, int refusedIndex, long[] values, long[] grants)
+        => grants.AsSpan().ContainsAnyExcept(0)
+            ? new QuotaStoreResult(applied, refusedIndex, ToValues(values), ToValues(grants))
+            : new QuotaStoreResult(applied, refusedIndex, ToValues(values));
 
     private static QuotaCounterValues ToValues(long[] values) => values.Length == 1 ? new QuotaCounterValues(values[0]) : new QuotaCounterValues(values);
 

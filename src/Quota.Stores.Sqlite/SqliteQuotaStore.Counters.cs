@@ -58,7 +58,7 @@ public sealed partial class SqliteQuotaStore
                 writer.Begin();
                 try
                 {
-                    SqliteCounters.Delete(writer, counter);
+                    SqliteCounters.Reset(writer, counter);
                     writer.Commit();
                     return true;
                 }

@@ -8,13 +8,14 @@ public abstract partial class QuotaStoreContract
     /// <summary>
     /// Builds a service over <paramref name="store"/> the way an application does, reading time from
     /// <paramref name="clock"/>: one app instance. Several built on one store (or on a store and its peer) are
-    /// instances sharing the store. Dispose the provider when done.
+    /// instances sharing the store. <paramref name="quota"/> adds to the builder (alert handlers, options). Dispose the
+    /// provider when done.
     /// </summary>
-    protected static ServiceProvider CreateServices(IQuotaStore store, IClock clock, string policy, Action<QuotaPolicyOptions> configure)
+    protected static ServiceProvider CreateServices(IQuotaStore store, IClock clock, string policy, Action<QuotaPolicyOptions> configure, Action<QuotaBuilder>? quota = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(clock);
-        services.AddQuota()
+        var builder = services.AddQuota()
             .AddPolicy(policy, p =>
             {
                 // A bound no healthy call reaches on a loaded machine: these tests are about counting, not timeouts.
@@ -22,6 +23,7 @@ public abstract partial class QuotaStoreContract
                 configure(p);
             })
             .UseStore(_ => store);
+        quota?.Invoke(builder);
         return services.BuildServiceProvider();
     }
 

@@ -45,4 +45,16 @@ internal sealed class AnswerOnAwaitStore : IQuotaStore, IValueTaskSource<QuotaSt
 
     public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
         => throw new NotSupportedException();
+
+    public ValueTask<QuotaGrantResult> GrantAsync(QuotaCounterKey counter, QuotaGrant grant, long maxTotal, Instant expiresAt, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException();
+
+    public ValueTask<bool> TryMarkAlertAsync(QuotaCounterKey counter, QuotaAlertMark alert, Instant expiresAt, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException();
+
+    public ValueTask<IReadOnlyList<QuotaCounterSnapshot>> ReadCountersAsync(IReadOnlyList<QuotaCounterKey> counters, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException();
+
+    public ValueTask<QuotaSubjectPage> ListSubjectsAsync(string policy, string? continuation, int limit, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException();
 }

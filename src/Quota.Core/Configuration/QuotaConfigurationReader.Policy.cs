@@ -14,9 +14,10 @@ internal sealed partial class QuotaConfigurationReader
     private const string FailureModeKey = "FailureMode";
     private const string StoreTimeoutKey = "StoreTimeout";
     private const string SubjectCacheDurationKey = "SubjectCacheDuration";
+    private const string ThresholdsKey = "Thresholds";
 
     private static readonly string[] CorePolicyKeys =
-        [PeriodKey, AllowancesKey, AnchorModeKey, TimeZoneKey, EnforcementKey, FailureModeKey, StoreTimeoutKey, SubjectCacheDurationKey];
+        [PeriodKey, AllowancesKey, AnchorModeKey, TimeZoneKey, EnforcementKey, FailureModeKey, StoreTimeoutKey, SubjectCacheDurationKey, ThresholdsKey];
 
     private void ReadPolicies(QuotaConfigurationSetting policies)
     {
@@ -125,6 +126,10 @@ internal sealed partial class QuotaConfigurationReader
             {
                 policy.SubjectCacheDuration = duration;
             }
+        }
+        else if (Is(key, ThresholdsKey))
+        {
+            ReadThresholds(setting, policy);
         }
         else
         {

@@ -21,8 +21,9 @@ internal sealed partial class QuotaConfigurationReader : IConfigureOptions<Quota
     private const string ExpiredCounterRetentionKey = "ExpiredCounterRetention";
     private const string MaxCachedSubjectsKey = "MaxCachedSubjects";
     private const string ClockReadIntervalKey = "ClockReadInterval";
+    private const string AlertsKey = "Alerts";
 
-    private static readonly string[] CoreSectionKeys = [PoliciesKey, ExpiredCounterRetentionKey, MaxCachedSubjectsKey, ClockReadIntervalKey];
+    private static readonly string[] CoreSectionKeys = [PoliciesKey, ExpiredCounterRetentionKey, MaxCachedSubjectsKey, ClockReadIntervalKey, AlertsKey];
 
     private readonly IConfiguration _section;
     private readonly IQuotaConfigurationContributor[] _contributors;
@@ -78,6 +79,10 @@ internal sealed partial class QuotaConfigurationReader : IConfigureOptions<Quota
             {
                 options.ClockReadInterval = interval;
             }
+        }
+        else if (Is(key, AlertsKey))
+        {
+            ReadAlerts(setting);
         }
         else if (_contributors.FirstOrDefault(c => c.SectionKeys.Contains(key, StringComparer.OrdinalIgnoreCase)) is { } contributor)
         {

@@ -131,6 +131,39 @@ public sealed class QuotaBuilder
         return ClaimSection(section);
     }
 
+    /// <summary>
+    /// Adds a handler of threshold alerts (<see cref="QuotaPolicyOptions.Thresholds"/>), created once from the application's
+    /// services. Any number may be added; each receives every alert, after the log line Quota.Core writes itself.
+    /// </summary>
+    /// <typeparam name="THandler">The handler type.</typeparam>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder AddAlertHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>()
+        where THandler : class, IQuotaAlertHandler
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IQuotaAlertHandler, THandler>());
+        return this;
+    }
+
+    /// <summary>Adds a handler of threshold alerts created by <paramref name="factory"/> (see <see cref="AddAlertHandler{THandler}()"/>).</summary>
+    /// <param name="factory">Creates the handler once, from the application's services.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder AddAlertHandler(Func<IServiceProvider, IQuotaAlertHandler> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddSingleton(factory);
+        return this;
+    }
+
+    /// <summary>Adds a function as a handler of threshold alerts (see <see cref="AddAlertHandler{THandler}()"/>).</summary>
+    /// <param name="handler">Handles one alert, e.g. <c>(alert, cancellationToken) => mail.SendAsync(alert.Key, $"You used {alert.Percent} %", cancellationToken)</c>.</param>
+    /// <returns>This builder.</returns>
+    public QuotaBuilder AddAlertHandler(Func<QuotaAlert, CancellationToken, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Services.AddSingleton<IQuotaAlertHandler>(new DelegateAlertHandler(handler));
+        return this;
+    }
+
     /// <summary>Keeps usage in a store created by <paramref name="factory"/>, replacing the in-memory default.</summary>
     /// <param name="factory">Creates the store once, from the application's services.</param>
     /// <returns>This builder.</returns>

@@ -26,6 +26,8 @@ public static class QuotaServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<QuotaMetrics>();
         services.TryAddSingleton<IQuotaStore>(sp => new InMemoryQuotaStore(sp.GetRequiredService<IClock>()));
+        services.TryAddSingleton<QuotaAlertDispatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IQuotaAlertHandler, LoggingAlertHandler>());
         services.TryAddSingleton<IQuotaService, QuotaService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QuotaOptions>, QuotaOptionsValidator>());
         services.AddOptions<QuotaOptions>().ValidateOnStart();

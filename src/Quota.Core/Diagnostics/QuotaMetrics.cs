@@ -17,6 +17,8 @@ public sealed class QuotaMetrics : IDisposable
         Consumed = _meter.CreateCounter<long>("quota.consumed", "{unit}", "Amounts counted by allowed consumes, per policy and meter.");
         Refused = _meter.CreateCounter<long>("quota.refused", "{call}", "Consumes refused, per policy and the meter that had no room.");
         StoreFailures = _meter.CreateCounter<long>("quota.store.failures", "{call}", "Store calls that failed or timed out, per policy and failure mode.");
+        Alerts = _meter.CreateCounter<long>("quota.alerts", "{alert}", "Threshold alerts raised (once per subject, meter, threshold and cycle across instances), per policy, meter and threshold.");
+        AlertsDropped = _meter.CreateCounter<long>("quota.alerts.dropped", "{alert}", "Thresholds reached whose alert was not delivered, per policy and reason: queue_full, store_failed or shutdown.");
     }
 
     internal Counter<long> Consumed { get; }
@@ -24,6 +26,10 @@ public sealed class QuotaMetrics : IDisposable
     internal Counter<long> Refused { get; }
 
     internal Counter<long> StoreFailures { get; }
+
+    internal Counter<long> Alerts { get; }
+
+    internal Counter<long> AlertsDropped { get; }
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -37,6 +37,9 @@ public sealed class QuotaOptions
     /// </remarks>
     public TimeSpan ClockReadInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Gets or sets how threshold alerts are delivered: queue size, handler and shutdown timeouts.</summary>
+    public QuotaAlertOptions Alerts { get; set; } = new();
+
     /// <summary>
     /// Gets the path of the configuration section the options were read from (<c>Quota</c> unless the application gave
     /// <c>AddQuota</c> another section). Validation messages name every setting by its path under it, e.g.

@@ -46,6 +46,7 @@ internal sealed class QuotaOptionsValidator(IServiceProvider services) : IValida
             errors.Add($"{options.PathOf("ClockReadInterval")} is {Show(options.ClockReadInterval)}, which is out of range. Write a time from '00:00:00' (read the clock on every call) to '00:01:00', e.g. '00:00:01'.");
         }
 
+        CollectAlerts(options, errors);
         foreach (var (policyName, policy) in options.Policies)
         {
             CollectPolicy(options, policyName, policy, errors);
@@ -121,6 +122,69 @@ internal sealed class QuotaOptionsValidator(IServiceProvider services) : IValida
         if (policy.SubjectCacheDuration < TimeSpan.Zero)
         {
             errors.Add($"{Path("SubjectCacheDuration")} is {Show(policy.SubjectCacheDuration)}, which is negative. Write zero or more, e.g. '00:01:00'.");
+        }
+
+        CollectThresholds(policy, Path("Thresholds"), errors);
+    }
+
+    private static void CollectThresholds(QuotaPolicyOptions policy, string path, List<string> errors)
+    {
+        foreach (var (meter, percents) in policy.Thresholds ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(meter))
+            {
+                errors.Add($"{path} has a meter with an empty name. Name it, e.g. 'requests'.");
+                continue;
+            }
+
+            if (percents is null || percents.Count == 0)
+            {
+                errors.Add($"{path}:{meter} lists no threshold. Write percentages of the allowance, e.g. [80, 100], or leave the meter out.");
+                continue;
+            }
+
+            foreach (var percent in percents)
+            {
+                if (percent <= 0)
+                {
+                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}:{meter} holds {percent}, which is not a positive percentage. Write whole percentages of the allowance, e.g. [80, 100]."));
+                }
+            }
+
+            if (percents.Distinct().Count() != percents.Count)
+            {
+                errors.Add($"{path}:{meter} is [{string.Join(", ", percents)}], which names a threshold twice. Write each percentage once.");
+            }
+
+            if (!policy.Allowances.ContainsKey(meter) && policy.SubjectProvider is null)
+            {
+                errors.Add($"{path}:{meter} is a threshold of a meter without an allowance, so it would never be reached (a threshold is a share of the allowance). Add Allowances:{meter}, or remove it.");
+            }
+        }
+    }
+
+    private static void CollectAlerts(QuotaOptions options, List<string> errors)
+    {
+        var alerts = options.Alerts;
+        if (alerts is null)
+        {
+            errors.Add($"{options.PathOf("Alerts")} is null. Leave it at its defaults, or set QueueCapacity, HandlerTimeout and ShutdownTimeout.");
+            return;
+        }
+
+        if (alerts.QueueCapacity < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{options.PathOf("Alerts", "QueueCapacity")} is {alerts.QueueCapacity}, which is not positive. Write how many alerts may wait for delivery, e.g. 10000."));
+        }
+
+        if (alerts.HandlerTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{options.PathOf("Alerts", "HandlerTimeout")} is {Show(alerts.HandlerTimeout)}, which is not positive. Write how long a handler may take with one alert, e.g. '00:00:30'.");
+        }
+
+        if (alerts.ShutdownTimeout < TimeSpan.Zero)
+        {
+            errors.Add($"{options.PathOf("Alerts", "ShutdownTimeout")} is {Show(alerts.ShutdownTimeout)}, which is negative. Write zero or more, e.g. '00:00:05'.");
         }
     }
 

@@ -16,6 +16,10 @@ public sealed class QuotaPolicy
         FailureMode = options.FailureMode;
         StoreTimeout = options.StoreTimeout;
         SubjectCacheDuration = options.SubjectCacheDuration;
+        Thresholds = options.Thresholds.ToDictionary(
+            pair => pair.Key,
+            pair => (IReadOnlyList<int>)pair.Value.Distinct().Order().ToArray(),
+            StringComparer.Ordinal);
         AnchorProvider = options.AnchorProvider;
         SubjectProvider = options.SubjectProvider;
     }
@@ -31,6 +35,9 @@ public sealed class QuotaPolicy
 
     /// <summary>Gets the default allowances (meter → limit per cycle).</summary>
     public IReadOnlyDictionary<string, long> Allowances { get; }
+
+    /// <summary>Gets each meter's alert thresholds in percent of its limit in the cycle, in ascending order (see <see cref="QuotaPolicyOptions.Thresholds"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>> Thresholds { get; }
 
     /// <summary>Gets where cycles are counted from.</summary>
     public QuotaAnchorMode AnchorMode { get; }

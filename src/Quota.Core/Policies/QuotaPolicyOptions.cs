@@ -25,6 +25,17 @@ public sealed class QuotaPolicyOptions
     public Dictionary<string, long> Allowances { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Gets or sets each meter's alert thresholds, in percent of the meter's limit in the cycle (its allowance plus the
+    /// cycle's grants), e.g. <c>requests = [80, 100]</c>. When a consume or record takes a subject's usage from below a
+    /// threshold to it or past it, one <see cref="QuotaAlert"/> is raised for that subject, meter, threshold and cycle —
+    /// once across every instance sharing the store — and delivered to each <see cref="IQuotaAlertHandler"/>, as a log line
+    /// and as the <c>quota.alerts</c> metric. A threshold is a positive whole number; above 100 it is reached only by
+    /// records and shadow policies, which may pass the allowance. Meter names are case-sensitive.
+    /// </summary>
+    /// <remarks>In configuration: <c>"Thresholds": { "requests": [80, 100] }</c>, or <c>"80%, 100%"</c> as one value.</remarks>
+    public Dictionary<string, List<int>> Thresholds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// Gets or sets where cycles are counted from. Defaults to <see cref="QuotaAnchorMode.FirstUse"/>. Configuration also
     /// reads it from Zuplo's <c>quotaAnchorMode</c> (<c>first-api-call</c>, <c>function</c>), and <c>calendar</c>.
     /// </summary>

@@ -87,10 +87,57 @@ public interface IQuotaService
     /// </returns>
     ValueTask<QuotaUsage> GetUsageAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets every meter of the subject's current cycle back to zero. The anchor is kept.</summary>
+    /// <summary>Sets every meter of the subject's current cycle back to zero. The anchor, the cycle's grants and the alerts that fired in it are kept.</summary>
     /// <param name="policy">The policy's name.</param>
     /// <param name="subject">The subject.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the usage is reset.</returns>
     ValueTask ResetAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives the subject <paramref name="amount"/> more of <paramref name="meter"/> for the rest of its current cycle: "5,000
+    /// extra requests this month". The grant is kept in the store beside the cycle's counter, so every instance's consumes
+    /// compare against the allowance plus the cycle's grants at once (decisions and <see cref="QuotaUsage.Limits"/> report
+    /// the raised limit, and so HTTP headers do), and it ends with the cycle. It is listed with its reason in
+    /// <see cref="QuotaUsage.Grants"/>. A grant cannot be taken back; <see cref="ResetAsync"/> keeps it.
+    /// </summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="subject">The subject. For a first-use policy, a subject that has not used it yet starts its first cycle now.</param>
+    /// <param name="meter">A meter the subject has an allowance of, e.g. <c>requests</c>.</param>
+    /// <param name="amount">The amount to add, more than zero.</param>
+    /// <param name="reason">Why, e.g. <c>support ticket 4711</c>; kept and listed with the grant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The subject's usage in the cycle afterwards.</returns>
+    /// <exception cref="ArgumentException">
+    /// The amount is zero or negative, the meter has no allowance (it never refuses, so a grant would change nothing), the
+    /// reason is empty, or the grant would take the limit past <see cref="long.MaxValue"/>: nothing was granted.
+    /// </exception>
+    /// <exception cref="QuotaStoreException">The store failed or did not answer within the policy's store timeout.</exception>
+    ValueTask<QuotaUsage> GrantAsync(string policy, QuotaSubject subject, string meter, long amount, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists the policy's subjects with their usage, each in its own cycle containing <see cref="QuotaListOptions.At"/>
+    /// (now by default), one store page at a time, so a billing run over any number of subjects holds one page in memory.
+    /// Each usage carries the anchor, cycle (and so the next reset), meters, limits, remaining, grants and fired alerts.
+    /// </summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="options">What to list; <see langword="null"/> lists the current cycles, 1,000 subjects per store call.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The usages, in the store's order of subjects.</returns>
+    /// <remarks>
+    /// A subject is placed in its cycle by the policy's anchor mode: its stored first-use anchor, the calendar, or the
+    /// <see cref="QuotaPolicyOptions.AnchorProvider"/>, which is called for each listed subject (as is a
+    /// <see cref="QuotaPolicyOptions.SubjectProvider"/> for its allowances, when it maps the listed key to itself). Anchors and
+    /// allowances that callers pass per call in a <see cref="QuotaSubject"/> are not stored, so the listing cannot know them.
+    /// A listing's store calls are bounded by <paramref name="cancellationToken"/> only, not by the policy's
+    /// <see cref="QuotaPolicy.StoreTimeout"/>; a store's failure is a <see cref="QuotaStoreException"/>.
+    /// </remarks>
+    IAsyncEnumerable<QuotaUsage> ListUsageAsync(string policy, QuotaListOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists one page of <see cref="ListUsageAsync"/>: for an HTTP endpoint that pages with a continuation token.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="options">What to list, and where to continue (<see cref="QuotaListOptions.Continuation"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page, and the continuation of the next one.</returns>
+    ValueTask<QuotaUsagePage> GetUsagePageAsync(string policy, QuotaListOptions? options = null, CancellationToken cancellationToken = default);
 }

@@ -20,6 +20,7 @@ internal sealed class PolicyRuntime
         _maxSubjects = maxSubjects;
         DefaultDeltas = QuotaDeltas.Build(policy.Allowances, amounts: null);
         InMemoryFastPath = policy.Enforcement == QuotaEnforcement.Enforce && policy.SubjectProvider is null;
+        Thresholds = policy.Thresholds.Count == 0 ? null : policy.Thresholds;
         if (policy.AnchorMode == QuotaAnchorMode.Calendar)
         {
             CalendarAnchor = CalendarAnchors.For(policy.Period, policy.Zone);
@@ -37,6 +38,9 @@ internal sealed class PolicyRuntime
     public QuotaMeterDelta[] DefaultDeltas { get; }
 
     public Instant? CalendarAnchor { get; }
+
+    /// <summary>Gets each meter's alert thresholds, or <see langword="null"/> when the policy has none (the consume path then skips the check).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>>? Thresholds { get; }
 
     /// <summary>
     /// Gets a value indicating whether a default consume may take the in-memory fast path: enforced (a shadow policy

@@ -116,4 +116,28 @@ internal static class QuotaDeltas
 
     private static long? Limit(IReadOnlyDictionary<string, long> allowances, string meter)
         => allowances.TryGetValue(meter, out var limit) ? limit : null;
+
+    /// <summary>
+    /// Returns the deltas with each limit raised by the meter's grants in the cycle (as the store compared them), so a
+    /// decision reports the limit and remaining that apply: the deltas themselves when nothing was granted.
+    /// </summary>
+    public static QuotaMeterDelta[] WithGranted(QuotaMeterDelta[] deltas, QuotaCounterValues granted)
+    {
+        if (granted.Count != deltas.Length)
+        {
+            return deltas;
+        }
+
+        QuotaMeterDelta[]? raised = null;
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            if (granted[i] > 0 && deltas[i].Limit is { } limit)
+            {
+                raised ??= (QuotaMeterDelta[])deltas.Clone();
+                raised[i] = deltas[i] with { Limit = QuotaMeterDelta.PlusGranted(limit, granted[i]) };
+            }
+        }
+
+        return raised ?? deltas;
+    }
 }

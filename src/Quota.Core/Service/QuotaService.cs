@@ -13,6 +13,7 @@ internal sealed partial class QuotaService : IQuotaService
     private readonly InMemoryQuotaStore? _memory;
     private readonly QuotaTimeSource _time;
     private readonly QuotaMetrics _metrics;
+    private readonly QuotaAlertDispatcher _alerts;
     private readonly TimeProvider _timeProvider;
     private PolicyRuntime? _lastPolicy;
 
@@ -20,13 +21,15 @@ internal sealed partial class QuotaService : IQuotaService
     /// <param name="store">Where usage lives.</param>
     /// <param name="clock">Decides "now" for cycles and expiry.</param>
     /// <param name="metrics">Counts consumes, refusals and store failures.</param>
+    /// <param name="alerts">Delivers the threshold alerts consumes and records reach.</param>
     /// <param name="timeProvider">Runs the timers of store calls' deadlines; the system's when <see langword="null"/>.</param>
-    public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics, TimeProvider? timeProvider = null)
+    public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics, QuotaAlertDispatcher alerts, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(alerts);
 
         // Reading Value runs the validator: an application without a host fails here, at first use, with every problem listed.
         var value = options.Value;
@@ -48,6 +51,7 @@ internal sealed partial class QuotaService : IQuotaService
         _memory = store as InMemoryQuotaStore;
         _time = new QuotaTimeSource(clock, value.ClockReadInterval);
         _metrics = metrics;
+        _alerts = alerts;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
@@ -97,6 +101,10 @@ internal sealed partial class QuotaService : IQuotaService
         if (result.Applied)
         {
             CountConsumed(runtime, deltas);
+            if (runtime.Thresholds is not null)
+            {
+                WatchThresholds(runtime, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), WithAllowances(deltas, resolved.Allowances, result.Granted), result.Values);
+            }
         }
 
         return result.Applied;
@@ -121,9 +129,7 @@ internal sealed partial class QuotaService : IQuotaService
         ValidateSubject(runtime, subject);
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
-        var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
-        var meters = await StoreAsync(runtime, token => _store.ReadAsync(counter, token), cancellationToken).ConfigureAwait(false);
-        return new QuotaUsage(runtime.Name, resolved.Key, resolved.Anchor, resolved.Cycle, meters, resolved.Allowances);
+        return await ReadUsageAsync(runtime, resolved, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask ResetAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default)
@@ -237,8 +243,14 @@ internal sealed partial class QuotaService : IQuotaService
             if (policy.Enforcement == QuotaEnforcement.Shadow)
             {
                 var added = await StoreAsync(runtime, token => _store.AddAsync(counter, deltas, expiresAt, null, token), cancellationToken).ConfigureAwait(false);
+                deltas = QuotaDeltas.WithGranted(deltas, added.Granted);
                 var over = FirstOver(deltas, added.Values);
                 CountConsumed(runtime, deltas);
+                if (runtime.Thresholds is not null)
+                {
+                    WatchThresholds(runtime, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, added.Values);
+                }
+
                 if (over >= 0)
                 {
                     _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[over].Meter), new("quota.enforcement", "shadow"));
@@ -257,12 +269,33 @@ internal sealed partial class QuotaService : IQuotaService
     }
 
     private QuotaDecision Decide(PolicyRuntime runtime, in Resolved resolved, Instant now, QuotaMeterDelta[] deltas, QuotaStoreResult result)
-        => Decide(runtime, resolved.Key, resolved.Box, now, deltas, result);
-
-    private QuotaDecision Decide(PolicyRuntime runtime, string key, CycleBox box, Instant now, QuotaMeterDelta[] deltas, QuotaStoreResult result)
-        => Decide(runtime, key, box, now.ToUnixTimeTicks(), deltas, result);
+        => Decide(runtime, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, result);
 
     private QuotaDecision Decide(PolicyRuntime runtime, string key, CycleBox box, long nowTicks, QuotaMeterDelta[] deltas, QuotaStoreResult result)
+        => result.HasGranted || runtime.Thresholds is not null
+            ? DecideWatched(runtime, key, box, nowTicks, deltas, result)
+            : Conclude(runtime, key, box, nowTicks, deltas, result);
+
+    /// <summary>
+    /// <see cref="Decide(PolicyRuntime, string, CycleBox, long, QuotaMeterDelta[], QuotaStoreResult)"/> for a counter that
+    /// holds grants or a policy with thresholds. Kept out of line: inside the common consume's path it made a one-meter
+    /// consume half as slow again (measured in benchmarks/README.md).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private QuotaDecision DecideWatched(PolicyRuntime runtime, string key, CycleBox box, long nowTicks, QuotaMeterDelta[] deltas, QuotaStoreResult result)
+    {
+        // The store compared against allowance plus grants: so do the decision's limits and remaining.
+        deltas = result.HasGranted ? QuotaDeltas.WithGranted(deltas, result.Granted) : deltas;
+        if (result.Applied && runtime.Thresholds is not null)
+        {
+            WatchThresholds(runtime, key, box, nowTicks, deltas, result.Values);
+        }
+
+        return Conclude(runtime, key, box, nowTicks, deltas, result);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private QuotaDecision Conclude(PolicyRuntime runtime, string key, CycleBox box, long nowTicks, QuotaMeterDelta[] deltas, QuotaStoreResult result)
     {
         if (result.Applied)
         {

@@ -2,20 +2,47 @@ using NodaTime;
 
 namespace Quota;
 
-/// <summary>A subject's usage of one policy in the current cycle (Zuplo's <c>getUsage</c>: anchor date, next reset date, meters).</summary>
+/// <summary>
+/// A subject's usage of one policy in one cycle (Zuplo's <c>getUsage</c>: anchor date, next reset date, meters), with the
+/// cycle's grants and the threshold alerts that fired in it.
+/// </summary>
 public sealed class QuotaUsage
 {
+    /// <summary>Initializes a usage report of a cycle without grants or alerts.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="key">The subject key usage is counted under.</param>
+    /// <param name="anchorDate">The instant the subject's cycles are counted from.</param>
+    /// <param name="cycle">The cycle.</param>
+    /// <param name="meters">Each meter's used amount; meters at zero are left out of <see cref="Meters"/>.</param>
+    /// <param name="limits">Each limited meter's limit.</param>
+    public QuotaUsage(string policy, string key, Instant anchorDate, QuotaCycle cycle, IReadOnlyDictionary<string, long> meters, IReadOnlyDictionary<string, long> limits)
+        : this(policy, key, anchorDate, cycle, meters, limits, [], [])
+    {
+    }
+
     /// <summary>Initializes a usage report.</summary>
     /// <param name="policy">The policy's name.</param>
     /// <param name="key">The subject key usage is counted under.</param>
     /// <param name="anchorDate">The instant the subject's cycles are counted from.</param>
-    /// <param name="cycle">The current cycle.</param>
+    /// <param name="cycle">The cycle.</param>
     /// <param name="meters">Each meter's used amount; meters at zero are left out of <see cref="Meters"/>.</param>
-    /// <param name="limits">Each limited meter's allowance.</param>
-    public QuotaUsage(string policy, string key, Instant anchorDate, QuotaCycle cycle, IReadOnlyDictionary<string, long> meters, IReadOnlyDictionary<string, long> limits)
+    /// <param name="allowances">Each limited meter's allowance; <see cref="Limits"/> adds the cycle's grants to it.</param>
+    /// <param name="grants">The cycle's grants, oldest first.</param>
+    /// <param name="alerts">The threshold alerts that fired in the cycle.</param>
+    public QuotaUsage(
+        string policy,
+        string key,
+        Instant anchorDate,
+        QuotaCycle cycle,
+        IReadOnlyDictionary<string, long> meters,
+        IReadOnlyDictionary<string, long> allowances,
+        IReadOnlyList<QuotaGrant> grants,
+        IReadOnlyList<QuotaAlertMark> alerts)
     {
         ArgumentNullException.ThrowIfNull(meters);
-        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(allowances);
+        ArgumentNullException.ThrowIfNull(grants);
+        ArgumentNullException.ThrowIfNull(alerts);
         Policy = policy;
         Key = key;
         AnchorDate = anchorDate;
@@ -30,13 +57,19 @@ public sealed class QuotaUsage
         }
 
         Meters = used;
-        Limits = limits;
-        var remaining = new Dictionary<string, long>(limits.Count, StringComparer.Ordinal);
-        foreach (var (meter, limit) in limits)
+        Grants = grants;
+        Alerts = alerts;
+        Granted = GrantTotals.Of(grants);
+        var limits = new Dictionary<string, long>(allowances.Count, StringComparer.Ordinal);
+        var remaining = new Dictionary<string, long>(allowances.Count, StringComparer.Ordinal);
+        foreach (var (meter, allowance) in allowances)
         {
+            var limit = QuotaMeterDelta.PlusGranted(allowance, Granted.GetValueOrDefault(meter));
+            limits[meter] = limit;
             remaining[meter] = Math.Max(0, limit - used.GetValueOrDefault(meter));
         }
 
+        Limits = limits;
         Remaining = remaining;
     }
 
@@ -49,22 +82,31 @@ public sealed class QuotaUsage
     /// <summary>Gets the instant the subject's cycles are counted from.</summary>
     public Instant AnchorDate { get; }
 
-    /// <summary>Gets the instant usage next resets (the end of the current cycle).</summary>
+    /// <summary>Gets the instant usage next resets (the end of the cycle).</summary>
     public Instant NextResetDate => Cycle.End;
 
-    /// <summary>Gets the current cycle.</summary>
+    /// <summary>Gets the cycle.</summary>
     public QuotaCycle Cycle { get; }
 
     /// <summary>
-    /// Gets each meter the subject has used in the current cycle, with the amount used. As in Zuplo's <c>getUsage</c>, a
-    /// meter not counted in this cycle (or whose use was all refunded) is left out; read <see cref="Limits"/> and
+    /// Gets each meter the subject has used in the cycle, with the amount used. As in Zuplo's <c>getUsage</c>, a meter not
+    /// counted in this cycle (or whose use was all refunded) is left out; read <see cref="Limits"/> and
     /// <see cref="Remaining"/> for every limited meter, and <c>Meters.GetValueOrDefault(meter)</c> for a meter's amount.
     /// </summary>
     public IReadOnlyDictionary<string, long> Meters { get; }
 
-    /// <summary>Gets each limited meter's allowance per cycle, whether used or not.</summary>
+    /// <summary>Gets each limited meter's limit in the cycle, whether used or not: its allowance plus the cycle's grants (<see cref="Granted"/>).</summary>
     public IReadOnlyDictionary<string, long> Limits { get; }
 
-    /// <summary>Gets what is left of each limited meter's allowance (the whole allowance for a meter not used yet), never negative.</summary>
+    /// <summary>Gets what is left of each limited meter's limit (the whole limit for a meter not used yet), never negative.</summary>
     public IReadOnlyDictionary<string, long> Remaining { get; }
+
+    /// <summary>Gets each meter's total grants in the cycle; only meters that have some.</summary>
+    public IReadOnlyDictionary<string, long> Granted { get; }
+
+    /// <summary>Gets the cycle's grants with their reasons, oldest first (see <see cref="IQuotaService.GrantAsync"/>).</summary>
+    public IReadOnlyList<QuotaGrant> Grants { get; }
+
+    /// <summary>Gets the threshold alerts that fired in the cycle (see <see cref="QuotaPolicyOptions.Thresholds"/>).</summary>
+    public IReadOnlyList<QuotaAlertMark> Alerts { get; }
 }

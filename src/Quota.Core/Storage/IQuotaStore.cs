@@ -17,6 +17,11 @@ namespace Quota;
 /// <item>An add that would take a meter past <see cref="long.MaxValue"/> throws <see cref="QuotaOverflowException"/> and changes nothing (nor records its idempotency id).</item>
 /// <item><see cref="SubtractAsync"/> never takes a meter below zero.</item>
 /// <item><see cref="GetOrSetAnchorAsync"/> sets the anchor once: racing callers all receive the one that won.</item>
+/// <item><see cref="GrantAsync"/> raises a counter's limits atomically with its adds: a limited delta fits within its limit
+/// plus the meter's grants in that counter, and grants go with the counter (they survive <see cref="ResetAsync"/>).</item>
+/// <item><see cref="TryMarkAlertAsync"/> marks an alert once per counter, meter and threshold, across every handle on the store.</item>
+/// <item><see cref="ListSubjectsAsync"/> pages through a policy's subjects, each once, and <see cref="ReadCountersAsync"/>
+/// reads any number of counters in full (usage, grants, alerts).</item>
 /// </list>
 /// <para>
 /// Policies, subject keys, meter names and idempotency ids are data: a store must keep any string apart from any other,
@@ -73,7 +78,10 @@ public interface IQuotaStore
     /// <returns>Each meter's usage; empty when the counter is absent or expired.</returns>
     ValueTask<IReadOnlyDictionary<string, long>> ReadAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the counter, so every meter of that cycle reads zero. The subject's anchor is kept.</summary>
+    /// <summary>
+    /// Empties the counter: every meter of that cycle reads zero and its idempotency ids are forgotten. The subject's anchor,
+    /// and the cycle's grants and fired alerts (see <see cref="GrantAsync"/>, <see cref="TryMarkAlertAsync"/>), are kept.
+    /// </summary>
     /// <param name="counter">The counter.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the counter is gone.</returns>
@@ -93,4 +101,54 @@ public interface IQuotaStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The stored anchor, or <see langword="null"/> when the subject has not used the policy yet.</returns>
     ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds a grant to the counter's cycle, atomically with its adds: from then on a limited delta of that meter fits
+    /// when it fits within its limit plus the meter's total grants in the counter. The grant is kept with its reason beside
+    /// the counter, survives <see cref="ResetAsync"/>, and goes when the counter expires.
+    /// </summary>
+    /// <param name="counter">The counter; created (without usage) when absent.</param>
+    /// <param name="grant">The grant: meter, positive amount, reason and time.</param>
+    /// <param name="maxTotal">
+    /// The most the meter's grants in the counter may total (the service passes <c>long.MaxValue</c> minus the allowance, so
+    /// allowance plus grants never overflows): a grant that would pass it is not applied.
+    /// </param>
+    /// <param name="expiresAt">When the counter may be deleted; as for <see cref="TryAddAsync"/>, extended, never shortened.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the grant was applied, and the meter's total grants in the counter afterwards.</returns>
+    ValueTask<QuotaGrantResult> GrantAsync(QuotaCounterKey counter, QuotaGrant grant, long maxTotal, Instant expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks that a threshold alert fired for the counter, unless it was marked already: of any number of calls with the
+    /// same counter, meter and percent, on any handle of the store, exactly one returns <see langword="true"/>. Marks are
+    /// kept beside the counter, survive <see cref="ResetAsync"/>, and go when the counter expires.
+    /// </summary>
+    /// <param name="counter">The counter the alert belongs to; created (without usage) when absent.</param>
+    /// <param name="alert">The meter, the threshold in percent, and when it fired.</param>
+    /// <param name="expiresAt">When the counter may be deleted; extended, never shortened.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when this call marked it; <see langword="false"/> when it had been marked before.</returns>
+    ValueTask<bool> TryMarkAlertAsync(QuotaCounterKey counter, QuotaAlertMark alert, Instant expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads counters in full: each meter's usage, the cycle's grants and the alerts that fired in it.</summary>
+    /// <param name="counters">The counters, of any policies and subjects.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One snapshot per counter, in the order given; an absent or expired counter gives an empty snapshot.</returns>
+    ValueTask<IReadOnlyList<QuotaCounterSnapshot>> ReadCountersAsync(IReadOnlyList<QuotaCounterKey> counters, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists a page of the policy's subjects: every subject key that has a first-use anchor or a live counter of the
+    /// policy, each with its anchor. Pages are in an order the store defines and continue from the last one: a subject
+    /// that exists for the whole listing is listed exactly once across the pages. A store may also list subjects whose
+    /// counters have expired since (their counters read empty).
+    /// </summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="continuation">
+    /// The <see cref="QuotaSubjectPage.Continuation"/> of the previous page, or <see langword="null"/> for the first. A store
+    /// issues continuations made of URL-unreserved characters only (<c>A–Z a–z 0–9 - . _ ~</c>), so they travel in links.
+    /// </param>
+    /// <param name="limit">The most subjects in the page, at least 1.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page; its continuation is <see langword="null"/> after the last subject.</returns>
+    ValueTask<QuotaSubjectPage> ListSubjectsAsync(string policy, string? continuation, int limit, CancellationToken cancellationToken = default);
 }

@@ -6,7 +6,7 @@ namespace Quota;
 public sealed partial class InMemoryQuotaStore
 {
     /// <summary>One counter's meters. Every member is used while holding the counter (<see cref="Enter"/>).</summary>
-    internal sealed class Counter(string policy)
+    internal sealed partial class Counter(string policy)
     {
         private int _held;
         private string[] _meters = new string[2];
@@ -66,6 +66,7 @@ public sealed partial class InMemoryQuotaStore
             {
                 _count = 0;
                 _appliedIds = null;
+                ForgetGrantsAndAlerts();
             }
 
             ExpiresAt = expiresAt;
@@ -73,7 +74,8 @@ public sealed partial class InMemoryQuotaStore
 
         public QuotaStoreResult TryAdd(ReadOnlySpan<QuotaMeterDelta> deltas)
         {
-            if (deltas.Length == 1)
+            // One meter and no grant: the common consume, kept free of the grants' lookups.
+            if (deltas.Length == 1 && _grantCount == 0)
             {
                 var slot = Slot(deltas[0].Meter);
                 var used = _values[slot];
@@ -93,16 +95,17 @@ public sealed partial class InMemoryQuotaStore
             }
 
             var values = new long[deltas.Length];
+            var granted = _grantCount == 0 ? null : GrantsOf(deltas);
             for (var i = 0; i < deltas.Length; i++)
             {
-                if (!deltas[i].Fits(_values[slots[i]]))
+                if (!(granted is null ? deltas[i].Fits(_values[slots[i]]) : deltas[i].Fits(_values[slots[i]], granted[i])))
                 {
                     for (var j = 0; j < deltas.Length; j++)
                     {
                         values[j] = _values[slots[j]];
                     }
 
-                    return new QuotaStoreResult(false, i, new QuotaCounterValues(values));
+                    return Result(false, i, values, granted);
                 }
             }
 
@@ -117,8 +120,13 @@ public sealed partial class InMemoryQuotaStore
                 _values[slots[i]] = values[i];
             }
 
-            return new QuotaStoreResult(true, -1, new QuotaCounterValues(values));
+            return Result(true, -1, values, granted);
         }
+
+        private static QuotaStoreResult Result(bool applied, int refusedIndex, long[] values, long[]? granted)
+            => granted is null
+                ? new QuotaStoreResult(applied, refusedIndex, new QuotaCounterValues(values))
+                : new QuotaStoreResult(applied, refusedIndex, new QuotaCounterValues(values), new QuotaCounterValues(granted));
 
         public QuotaAddResult Add(ReadOnlySpan<QuotaMeterDelta> deltas, string? idempotencyId)
         {
@@ -146,7 +154,9 @@ public sealed partial class InMemoryQuotaStore
                 }
             }
 
-            return new QuotaAddResult(applied, QuotaCounterValues.From(values));
+            return _grantCount == 0
+                ? new QuotaAddResult(applied, QuotaCounterValues.From(values))
+                : new QuotaAddResult(applied, QuotaCounterValues.From(values), new QuotaCounterValues(GrantsOf(deltas)));
         }
 
         public QuotaCounterValues Subtract(ReadOnlySpan<QuotaMeterDelta> deltas)

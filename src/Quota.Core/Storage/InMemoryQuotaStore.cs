@@ -147,7 +147,18 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         cancellationToken.ThrowIfCancellationRequested();
         if (_counters.TryGetValue(counter, out var entry))
         {
-            Remove(counter, entry);
+            using (entry.Enter())
+            {
+                // Grants and fired alerts outlive a reset, so a counter holding any is emptied in place.
+                if (entry.HoldsGrantsOrAlerts)
+                {
+                    entry.ClearUsage();
+                }
+                else
+                {
+                    RemoveHeld(counter, entry, onlyIfExpiredAt: null);
+                }
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -182,19 +193,29 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         StoreArguments.Validate(counter, deltas.Span, idempotencyId);
         cancellationToken.ThrowIfCancellationRequested();
         CountOperation();
+        using (EnterLive(counter, expiresAt, out written))
+        {
+            return write(written, deltas.Span, idempotencyId);
+        }
+    }
+
+    /// <summary>Finds the counter (creating it when absent), holds it and renews it: the start of every write.</summary>
+    /// <returns>The scope that releases the counter.</returns>
+    private Counter.Held EnterLive(QuotaCounterKey counter, Instant expiresAt, out Counter entry)
+    {
         while (true)
         {
-            var entry = _counters.GetOrAdd(counter, static key => new Counter(key.Policy));
-            using (entry.Enter())
+            entry = _counters.GetOrAdd(counter, static key => new Counter(key.Policy));
+            var held = entry.Enter();
+
+            // A counter the sweep removed after we found it: start over on a fresh one.
+            if (!entry.Removed)
             {
-                // A counter the sweep or a reset removed after we found it: start over on a fresh one.
-                if (!entry.Removed)
-                {
-                    entry.Renew(_clock, expiresAt);
-                    written = entry;
-                    return write(entry, deltas.Span, idempotencyId);
-                }
+                entry.Renew(_clock, expiresAt);
+                return held;
             }
+
+            held.Dispose();
         }
     }
 
@@ -221,21 +242,27 @@ public sealed partial class InMemoryQuotaStore : IQuotaStore
         return removed;
     }
 
-    private bool Remove(QuotaCounterKey key, Counter entry, Instant? onlyIfExpiredAt = null)
+    private bool Remove(QuotaCounterKey key, Counter entry, Instant onlyIfExpiredAt)
     {
         using (entry.Enter())
         {
-            if (entry.Removed || (onlyIfExpiredAt is { } now && entry.ExpiresAt > now))
-            {
-                return false;
-            }
-
-            // Marked under the counter's lock, so a writer that found this counter before it left the
-            // dictionary sees the mark and retries on a fresh counter instead of writing into a deleted one.
-            entry.Removed = true;
-            _counters.TryRemove(new KeyValuePair<QuotaCounterKey, Counter>(key, entry));
-            return true;
+            return RemoveHeld(key, entry, onlyIfExpiredAt);
         }
+    }
+
+    /// <summary>Removes a counter the caller holds, unless removed already or (with <paramref name="onlyIfExpiredAt"/>) still live then.</summary>
+    private bool RemoveHeld(QuotaCounterKey key, Counter entry, Instant? onlyIfExpiredAt)
+    {
+        if (entry.Removed || (onlyIfExpiredAt is { } now && entry.ExpiresAt > now))
+        {
+            return false;
+        }
+
+        // Marked under the counter's lock, so a writer that found this counter before it left the
+        // dictionary sees the mark and retries on a fresh counter instead of writing into a deleted one.
+        entry.Removed = true;
+        _counters.TryRemove(new KeyValuePair<QuotaCounterKey, Counter>(key, entry));
+        return true;
     }
 
     /// <summary>Every 1,024 writes, reads the clock and starts a background sweep when one is due.</summary>

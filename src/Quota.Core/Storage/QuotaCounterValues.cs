@@ -47,6 +47,9 @@ public readonly struct QuotaCounterValues
         }
     }
 
+    /// <summary>Copies the values into a new array.</summary>
+    internal long[] ToArray() => _many is null ? (Count == 0 ? [] : [_single]) : (long[])_many.Clone();
+
     /// <summary>Creates a list from values that are copied.</summary>
     /// <param name="values">The values.</param>
     /// <returns>The list; one value is kept inline.</returns>

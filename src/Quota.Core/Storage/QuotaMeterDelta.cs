@@ -25,4 +25,26 @@ public readonly record struct QuotaMeterDelta(string Meter, long Amount, long? L
         var needed = Amount > 0 ? Amount : 1;
         return used <= limit - needed;
     }
+
+    /// <summary>Returns whether adding this delta to <paramref name="used"/> stays within the limit raised by the cycle's grants.</summary>
+    /// <param name="used">The meter's current usage.</param>
+    /// <param name="granted">The meter's total grants in the cycle (see <see cref="IQuotaStore.GrantAsync"/>).</param>
+    /// <returns><see langword="true"/> when the meter has no limit, or when the add fits within <c>Limit + granted</c>.</returns>
+    public bool Fits(long used, long granted)
+    {
+        if (Limit is not { } limit)
+        {
+            return true;
+        }
+
+        var needed = Amount > 0 ? Amount : 1;
+        return used <= PlusGranted(limit, granted) - needed;
+    }
+
+    /// <summary>Returns a limit raised by grants, saturating at <see cref="long.MaxValue"/>.</summary>
+    /// <param name="limit">The allowance.</param>
+    /// <param name="granted">The grants, zero or more.</param>
+    /// <returns><c>limit + granted</c>, or <see cref="long.MaxValue"/> when that would not fit.</returns>
+    public static long PlusGranted(long limit, long granted)
+        => granted <= 0 ? limit : limit > long.MaxValue - granted ? long.MaxValue : limit + granted;
 }

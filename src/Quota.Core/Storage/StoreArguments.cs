@@ -85,4 +85,81 @@ public static class StoreArguments
             throw new ArgumentException("Pass a non-empty subject key (a user id, team, API key…); an empty key would pool every caller into one quota.", nameof(key));
         }
     }
+
+    /// <summary>Checks the arguments of <see cref="IQuotaStore.GrantAsync"/>.</summary>
+    /// <param name="counter">The counter key.</param>
+    /// <param name="grant">The grant.</param>
+    /// <param name="maxTotal">The most the meter's grants may total.</param>
+    /// <exception cref="ArgumentException">A check failed; the message says what to pass instead.</exception>
+    public static void ValidateGrant(QuotaCounterKey counter, QuotaGrant grant, long maxTotal)
+    {
+        Validate(counter);
+        ArgumentNullException.ThrowIfNull(grant);
+        if (string.IsNullOrEmpty(grant.Meter))
+        {
+            throw new ArgumentException("The grant has no meter name. Name the meter it adds to, e.g. \"requests\".", nameof(grant));
+        }
+
+        if (grant.Amount <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(grant), grant.Amount, $"The grant of meter '{grant.Meter}' is {grant.Amount}. Grant a positive amount; a grant cannot be taken back.");
+        }
+
+        if (grant.Reason is null)
+        {
+            throw new ArgumentException("The grant has no reason. Say why it is given, e.g. \"support ticket 4711\".", nameof(grant));
+        }
+
+        if (maxTotal < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTotal), maxTotal, "Pass the most the meter's grants may total: zero or more, e.g. long.MaxValue minus the allowance.");
+        }
+    }
+
+    /// <summary>Checks the arguments of <see cref="IQuotaStore.TryMarkAlertAsync"/>.</summary>
+    /// <param name="counter">The counter key.</param>
+    /// <param name="alert">The alert's mark.</param>
+    /// <exception cref="ArgumentException">A check failed; the message says what to pass instead.</exception>
+    public static void ValidateAlert(QuotaCounterKey counter, QuotaAlertMark alert)
+    {
+        Validate(counter);
+        if (string.IsNullOrEmpty(alert.Meter))
+        {
+            throw new ArgumentException("The alert has no meter name. Name the meter whose threshold was crossed, e.g. \"requests\".", nameof(alert));
+        }
+
+        if (alert.Percent <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alert), alert.Percent, $"The alert of meter '{alert.Meter}' has threshold {alert.Percent} %. Pass a positive percentage, e.g. 80.");
+        }
+    }
+
+    /// <summary>Checks the counters of <see cref="IQuotaStore.ReadCountersAsync"/>.</summary>
+    /// <param name="counters">The counter keys.</param>
+    /// <exception cref="ArgumentException">A check failed; the message says what to pass instead.</exception>
+    public static void ValidateCounters(IReadOnlyList<QuotaCounterKey> counters)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        for (var i = 0; i < counters.Count; i++)
+        {
+            Validate(counters[i]);
+        }
+    }
+
+    /// <summary>Checks the arguments of <see cref="IQuotaStore.ListSubjectsAsync"/>.</summary>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="limit">The most subjects in a page.</param>
+    /// <exception cref="ArgumentException">A check failed; the message says what to pass instead.</exception>
+    public static void ValidateListing(string policy, int limit)
+    {
+        if (string.IsNullOrEmpty(policy))
+        {
+            throw new ArgumentException("Pass the policy's name, e.g. \"api-monthly\".", nameof(policy));
+        }
+
+        if (limit < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "Pass the most subjects a page may hold: 1 or more, e.g. 1000.");
+        }
+    }
 }

@@ -13,4 +13,7 @@ internal static partial class RedisQuotaStoreLog
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Quota Redis store sent script '{Script}' in full: the server did not have it cached (first use or after a restart).")]
     public static partial void ScriptReloaded(ILogger logger, string script);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Quota Redis store could not add a subject of policy '{Policy}' to the policy's listing index; the next write of that subject tries again.")]
+    public static partial void IndexFailed(ILogger logger, string policy, Exception exception);
 }

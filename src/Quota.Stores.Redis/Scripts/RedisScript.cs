@@ -34,6 +34,15 @@ internal sealed class RedisScript
     /// <summary>Gets the atomic set-once of a first-use anchor.</summary>
     public static RedisScript Anchor { get; } = Load("anchor");
 
+    /// <summary>Gets the grant that raises a counter's limits, up to a maximum total.</summary>
+    public static RedisScript Grant { get; } = Load("grant");
+
+    /// <summary>Gets the once-only mark of a threshold alert.</summary>
+    public static RedisScript MarkAlert { get; } = Load("mark_alert");
+
+    /// <summary>Gets the reset that empties a counter's meters and keeps its grants and alert marks.</summary>
+    public static RedisScript Reset { get; } = Load("reset");
+
     /// <summary>Gets the script's name (its file name without <c>.lua</c>), for logs.</summary>
     public string Name { get; }
 

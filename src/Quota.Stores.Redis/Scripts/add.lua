@@ -3,12 +3,19 @@
 -- KEYS[1] counter hash, KEYS[2] its idempotency set (same expiry as the counter).
 -- ARGV[1] now (unix ms), ARGV[2] expiresAt (unix ms), ARGV[3] physical TTL (ms), ARGV[4] '1' when ARGV[5] is an
 -- idempotency id, '0' when there is none; then per meter: name, amount, cap (2^63-1 - amount, guards against overflow).
--- Returns { status (1 applied, 0 already applied, 2 overflow), index of the meter that would overflow or -1, value per meter }.
+-- Returns { status (1 applied, 0 already applied, 2 overflow), index of the meter that would overflow or -1, value per
+-- meter }, followed by each meter's grant total when the counter holds grants (grant.lua).
 local counter, ids = KEYS[1], KEYS[2]
 local n, base, stride = (#ARGV - 5) / 3, 5, 3
 --#include counter_load
 if not x then
   redis.call('DEL', counter, ids)
+end
+
+if grants then
+  for i = 1, n do
+    reply[n + 2 + i] = grants[i]
+  end
 end
 
 local hasId = ARGV[4] == '1'

@@ -4,7 +4,8 @@
 -- ARGV[1] now (unix ms), ARGV[2] expiresAt (unix ms), ARGV[3] physical TTL (ms), ARGV[4] one kind per meter
 -- ('L' limited: refuse when used > cap; 'U' unlimited: cap only guards against overflow),
 -- then per meter: name, amount, cap (limit - max(amount, 1) for 'L', 2^63-1 - amount for 'U').
--- Returns { status (1 applied, 0 refused, 2 overflow), index of the first meter that failed or -1, value per meter }.
+-- Returns { status (1 applied, 0 refused, 2 overflow), index of the first meter that failed or -1, value per meter },
+-- followed by each meter's grant total when the counter holds grants.
 --
 -- A counter is one hash: field 'x' holds its logical expiry (unix ms, decided by the application's clock) and each
 -- meter lives in field 'm:' .. name, so no meter name can clash with 'x'. It is live while x > now; the physical TTL
@@ -21,12 +22,32 @@ if not x then
   redis.call('DEL', counter, ids)
 end
 
+-- A counter holding grants (grant.lua) raises each limited meter's limit by the meter's grant total: such a meter fits
+-- when used - granted <= cap and used + amount stays within 2^63-1, both compared exactly on numbers up to 2^63 split
+-- into parts of at most 10 and 9 digits. Defined only then: Lua builds a function anew on every call.
+local within
+if grants then
+--#include decimal_parts
+  within = function(used, granted, cap, amount)
+    local uh, ul = parts(used)
+    local gh, gl = parts(granted)
+    local ch, cl = parts(cap)
+    local ah, al = parts(amount)
+    return at_most(uh - gh - ch, ul - gl - cl) and at_most(uh + ah - 9223372036, ul + al - 854775807)
+  end
+  for i = 1, n do
+    reply[n + 2 + i] = grants[i]
+  end
+end
+
 -- Refusals (a limited meter without room) win over overflows (an unlimited meter past 2^63-1), like a checked add.
 local overflow
 for i = 1, n do
   local used, cap = reply[i + 2], ARGV[3 * i + 4]
   local fits
-  if #used < 16 and #cap < 16 then
+  if within and grants[i] ~= '0' and string.byte(kinds, i) == 76 then
+    fits = within(used, grants[i], cap, ARGV[3 * i + 3])
+  elseif #used < 16 and #cap < 16 then
     fits = tonumber(used) <= tonumber(cap)
   else
     fits = string.byte(cap, 1) ~= 45 and (#used < #cap or (#used == #cap and used <= cap))

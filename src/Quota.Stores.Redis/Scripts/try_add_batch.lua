@@ -9,7 +9,8 @@
 -- Returns per run, in order: n, then the index of the first meter without room for the run's (n + 1)th add or -1,
 -- then the value of each meter before the run. The run's first n adds were applied in turn (the jth add leaves each
 -- meter at its value before the run + j * amount); the others were refused, each seeing the values + n * amount.
--- n = -1: the run was not handled (a value near 2^53) and the store sends each of its adds alone with try_add.lua.
+-- n = -1: the run was not handled (a value near 2^53, or a counter holding grants) and the store sends each of its
+-- adds alone with try_add.lua.
 -- The physical TTL is expiresAt - now + grace (at least 1 ms), as the store computes it.
 --
 -- A run of k equal adds costs the script the same as one: whether the jth add has room is monotone in j (values only
@@ -52,7 +53,7 @@ local function load(s, from, to)
 end
 
 -- The state of counter c with the group's m meter fields known: read once per batch, then kept here.
-local function state(c, m)
+local function state(c, m, now)
   local s = states[c]
   if not s then
     s = { key = KEYS[2 * c - 1], ids = KEYS[2 * c], vals = {}, dirty = {}, nd = 0, ttl = 0 }
@@ -60,9 +61,12 @@ local function state(c, m)
     for i = 1, m do
       names[i + 1] = fields[i]
     end
-    local stored = load(s, 1, m + 1)
-    s.vals.x = nil
+    names[m + 2] = 'g'
+    local stored = load(s, 1, m + 2)
+    s.vals.x, s.vals.g = nil, nil
     s.x = tonumber(stored[1])
+    -- A live counter that holds grants (grant.lua) raises its limits: left to try_add.lua, which reads them.
+    s.big = stored[m + 2] and s.x and s.x > now or nil
     states[c] = s
     order[#order + 1] = s
     return s
@@ -101,7 +105,7 @@ while a <= nargs do
     ttl = 1
   end
 
-  local s = state(c, m)
+  local s = state(c, m, now)
   local vals = s.vals
   local applied = false
   for i = 1, m do

@@ -19,6 +19,7 @@ namespace Quota.Stores.Redis;
 /// quota:{tag}:c:1767225600000       counter hash of the cycle starting at that unix ms (".nnnnnn" appended for sub-ms starts)
 /// quota:{tag}:ids:1767225600000     idempotency ids applied to that counter
 /// quota:{tag}:anchor                first-use anchor
+/// quota:{ptag}:subjects             the policy's listing index: a sorted set of its subject keys (ptag: the policy alone)
 /// </code>
 /// <para>
 /// <c>tag</c> is the unpadded base64url of SHA-256 over: the policy's length in UTF-16 code units (4 bytes, little
@@ -50,6 +51,12 @@ internal sealed class RedisQuotaKeys
         var start = FormatInstant(counter.CycleStart);
         return [Compose(tag, ":c:", start), Compose(tag, ":ids:", start)];
     }
+
+    /// <summary>
+    /// Returns the key of the policy's listing index: a sorted set of its subject keys (as generalized UTF-8), in a slot
+    /// of its own. Its tag is <see cref="Tag"/> of the policy and an empty key, which no subject has.
+    /// </summary>
+    public RedisKey Subjects(string policy) => Compose(Tag(policy, string.Empty), ":subjects", string.Empty);
 
     /// <summary>Returns the key of the subject's first-use anchor.</summary>
     public RedisKey Anchor(string policy, string key) => Compose(Tag(policy, key), ":anchor", string.Empty);

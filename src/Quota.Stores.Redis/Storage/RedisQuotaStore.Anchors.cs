@@ -11,7 +11,9 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.ValidateSubject(policy, key);
         cancellationToken.ThrowIfCancellationRequested();
+        var indexing = Index(policy, key);
         var reply = await EvaluateAsync(RedisScript.Anchor, [_keys.Anchor(policy, key)], [InstantPattern.ExtendedIso.Format(candidate)], cancellationToken).ConfigureAwait(false);
+        await indexing.ConfigureAwait(false);
         return ParseAnchor((string?)reply);
     }
 

@@ -328,7 +328,11 @@ public sealed partial class RedisQuotaStore
             }
             else
             {
-                consume.SetResult(new QuotaStoreResult(status == Applied, index, Values(reply, 2, consume.Deltas.Length)));
+                // The counter's grant totals follow its values when it holds grants (see try_add.lua).
+                var count = consume.Deltas.Length;
+                consume.SetResult(reply.Length >= 2 + (2 * count)
+                    ? new QuotaStoreResult(status == Applied, index, Values(reply, 2, count), Values(reply, 2 + count, count))
+                    : new QuotaStoreResult(status == Applied, index, Values(reply, 2, count)));
             }
         }
         catch (Exception ex) when (ex is InvalidCastException or IndexOutOfRangeException)

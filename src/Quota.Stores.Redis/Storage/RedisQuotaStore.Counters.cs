@@ -20,7 +20,8 @@ public sealed partial class RedisQuotaStore
 
         // The store's own copy of the deltas: a queued add is read when its batch is sent, after the caller may have gone.
         var consume = new RedisPendingConsume(counter, _counterKeys.Get(counter), deltas.ToArray(), RedisMeterKinds.Of(deltas.Span), NowMilliseconds(), expiresAt.ToUnixTimeMilliseconds());
-        return SubmitAsync(consume, cancellationToken);
+        var indexing = Index(counter.Policy, counter.Key);
+        return indexing.IsCompleted ? SubmitAsync(consume, cancellationToken) : AfterIndexedAsync(SubmitAsync(consume, cancellationToken), indexing);
     }
 
     /// <inheritdoc />
@@ -95,8 +96,8 @@ public sealed partial class RedisQuotaStore
     {
         StoreArguments.Validate(counter);
         cancellationToken.ThrowIfCancellationRequested();
-        var keys = _counterKeys.Get(counter);
-        await CommandAsync(db => db.KeyDeleteAsync(keys), cancellationToken).ConfigureAwait(false);
+        // Not a DEL: the counter's grants and alert marks outlive a reset (see reset.lua).
+        await EvaluateAsync(RedisScript.Reset, _counterKeys.Get(counter), [], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>ARGV of try_add.lua: now, expiresAt, TTL, kinds, then name, amount, cap per meter.</summary>
@@ -122,14 +123,19 @@ public sealed partial class RedisQuotaStore
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaAddResult> AddCoreAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, RedisValue[] args, CancellationToken cancellationToken)
     {
+        var indexing = Index(counter.Policy, counter.Key);
         var reply = (RedisResult[])(await EvaluateAsync(RedisScript.Add, _counterKeys.Get(counter), args, cancellationToken).ConfigureAwait(false))!;
+        await indexing.ConfigureAwait(false);
         var status = (int)reply[0];
         if (status == Overflowed)
         {
             throw Overflow(counter, deltas.Span[(int)reply[1]]);
         }
 
-        return new QuotaAddResult(status == Applied, Values(reply, 2, reply.Length - 2));
+        var count = deltas.Length;
+        return reply.Length >= 2 + (2 * count)
+            ? new QuotaAddResult(status == Applied, Values(reply, 2, count), Values(reply, 2 + count, count))
+            : new QuotaAddResult(status == Applied, Values(reply, 2, count));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -31,6 +31,9 @@ internal sealed class SqliteSession : IDisposable
     /// <summary>Opens a write transaction, taking the file's write lock at once so that no read-then-write race exists.</summary>
     public void Begin() => this[SqliteSql.Begin].Execute();
 
+    /// <summary>Opens a read transaction: the reads that follow, until <see cref="Commit"/>, see one snapshot of the file.</summary>
+    public void BeginRead() => this[SqliteSql.BeginRead].Execute();
+
     public void Commit() => this[SqliteSql.Commit].Execute();
 
     /// <summary>Rolls back the open transaction, if any (SQLite may already have rolled it back after an error).</summary>

@@ -63,6 +63,21 @@ internal sealed class SqliteStatement : IDisposable
         return false;
     }
 
+    /// <summary>Runs the statement and reads the first two columns of its first row, if it returns one.</summary>
+    public bool TryReadInt64Pair(out long first, out long second)
+    {
+        using var reader = _command.ExecuteReader();
+        if (reader.Read())
+        {
+            first = reader.GetInt64(0);
+            second = reader.GetInt64(1);
+            return true;
+        }
+
+        first = second = 0;
+        return false;
+    }
+
     /// <summary>Runs the statement and returns its rows.</summary>
     public SqliteDataReader Query() => _command.ExecuteReader();
 

@@ -17,6 +17,11 @@ namespace Quota.Stores.Sqlite;
 /// generalized UTF-8 (<see cref="LosslessUtf8"/>). A <c>TEXT</c> never equals a <c>BLOB</c>, so any two distinct strings
 /// are distinct keys. Version 1 had <c>TEXT</c> columns, through which such strings arrived as U+FFFD.
 /// </para>
+/// <para>
+/// Version 3 keeps each cycle's grants (<c>quota_grants</c>, with their reasons, and their total per meter in
+/// <c>quota_meters.granted</c>) and the marks of the threshold alerts that fired (<c>quota_alerts</c>). Every row of a
+/// counter goes with it when it expires.
+/// </para>
 /// </remarks>
 internal static class SqliteSchema
 {
@@ -39,6 +44,7 @@ internal static class SqliteSchema
             cycle_start INTEGER NOT NULL,
             meter       ANY     NOT NULL,
             value       INTEGER NOT NULL,
+            granted     INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (policy, subject, cycle_start, meter)
         ) WITHOUT ROWID, STRICT;
         CREATE TABLE quota_applied_ids (
@@ -54,6 +60,26 @@ internal static class SqliteSchema
             anchor      INTEGER NOT NULL,
             PRIMARY KEY (policy, subject)
         ) WITHOUT ROWID, STRICT;
+        CREATE TABLE quota_grants (
+            policy      ANY     NOT NULL,
+            subject     ANY     NOT NULL,
+            cycle_start INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            meter       ANY     NOT NULL,
+            amount      INTEGER NOT NULL,
+            reason      ANY     NOT NULL,
+            granted_at  INTEGER NOT NULL,
+            PRIMARY KEY (policy, subject, cycle_start, seq)
+        ) WITHOUT ROWID, STRICT;
+        CREATE TABLE quota_alerts (
+            policy      ANY     NOT NULL,
+            subject     ANY     NOT NULL,
+            cycle_start INTEGER NOT NULL,
+            meter       ANY     NOT NULL,
+            percent     INTEGER NOT NULL,
+            fired_at    INTEGER NOT NULL,
+            PRIMARY KEY (policy, subject, cycle_start, meter, percent)
+        ) WITHOUT ROWID, STRICT;
         """;
 
     /// <summary>The upgrades of older files: <c>Upgrades[v - 1]</c> takes version <c>v</c> to <c>v + 1</c>.</summary>
@@ -68,6 +94,17 @@ internal static class SqliteSchema
             Rebuild("quota_meters", Table(Current, "quota_meters"), "policy, subject, cycle_start, meter, value"),
             Rebuild("quota_applied_ids", Table(Current, "quota_applied_ids"), "policy, subject, cycle_start, id"),
             Rebuild("quota_anchors", Table(Current, "quota_anchors"), "policy, subject, anchor")),
+
+        // 2 → 3: grants and fired alerts (issue 17). A meter row keeps its cycle's grant total beside its value, so the
+        // one-statement consume compares against allowance plus grants without another lookup; the grants themselves,
+        // with their reasons, and the alerts' marks get tables of their own. The meter table is copied into its new shape
+        // rather than altered, so the step also follows step 1 → 2 (which already builds it from the current shape).
+        string.Concat(
+            Rebuild("quota_meters", Table(Current, "quota_meters"), "policy, subject, cycle_start, meter, value"),
+            Table(Current, "quota_grants"),
+            ";\n",
+            Table(Current, "quota_alerts"),
+            ";\n"),
     ];
 
     /// <summary>Gets the version this build writes.</summary>

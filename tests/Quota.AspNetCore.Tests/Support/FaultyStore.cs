@@ -33,6 +33,18 @@ public sealed class FaultyStore(bool hang) : IQuotaStore
     public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
         => Fail<Instant?>(cancellationToken);
 
+    public ValueTask<QuotaGrantResult> GrantAsync(QuotaCounterKey counter, QuotaGrant grant, long maxTotal, Instant expiresAt, CancellationToken cancellationToken = default)
+        => Fail<QuotaGrantResult>(cancellationToken);
+
+    public ValueTask<bool> TryMarkAlertAsync(QuotaCounterKey counter, QuotaAlertMark alert, Instant expiresAt, CancellationToken cancellationToken = default)
+        => Fail<bool>(cancellationToken);
+
+    public ValueTask<IReadOnlyList<QuotaCounterSnapshot>> ReadCountersAsync(IReadOnlyList<QuotaCounterKey> counters, CancellationToken cancellationToken = default)
+        => Fail<IReadOnlyList<QuotaCounterSnapshot>>(cancellationToken);
+
+    public ValueTask<QuotaSubjectPage> ListSubjectsAsync(string policy, string? continuation, int limit, CancellationToken cancellationToken = default)
+        => Fail<QuotaSubjectPage>(cancellationToken);
+
     private ValueTask<T> Fail<T>(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);

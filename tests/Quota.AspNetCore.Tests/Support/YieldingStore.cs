@@ -48,4 +48,28 @@ public sealed class YieldingStore(IClock clock) : IQuotaStore
         await Task.Yield();
         return await _inner.GetAnchorAsync(policy, key, cancellationToken);
     }
+
+    public async ValueTask<QuotaGrantResult> GrantAsync(QuotaCounterKey counter, QuotaGrant grant, long maxTotal, Instant expiresAt, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return await _inner.GrantAsync(counter, grant, maxTotal, expiresAt, cancellationToken);
+    }
+
+    public async ValueTask<bool> TryMarkAlertAsync(QuotaCounterKey counter, QuotaAlertMark alert, Instant expiresAt, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return await _inner.TryMarkAlertAsync(counter, alert, expiresAt, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<QuotaCounterSnapshot>> ReadCountersAsync(IReadOnlyList<QuotaCounterKey> counters, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return await _inner.ReadCountersAsync(counters, cancellationToken);
+    }
+
+    public async ValueTask<QuotaSubjectPage> ListSubjectsAsync(string policy, string? continuation, int limit, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        return await _inner.ListSubjectsAsync(policy, continuation, limit, cancellationToken);
+    }
 }

@@ -66,7 +66,7 @@ public sealed class QuotaConfigurationReaderTests
         Assert.Equal(2, error.Failures.Count());
         Assert.Equal("Quota:Policies:api:Plan is 'platinum', which is not a plan. Write Free or Gold.", error.Failures.First());
         Assert.StartsWith("Quota:Policies:api:Plna is 'gold', which is not a setting of a quota policy. Did you mean Plan? Write one of: Period, Allowances, AnchorMode", error.Failures.Last(), StringComparison.Ordinal);
-        Assert.EndsWith("SubjectCacheDuration, Plan.", error.Failures.Last(), StringComparison.Ordinal);
+        Assert.EndsWith("SubjectCacheDuration, Thresholds, Plan.", error.Failures.Last(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Quota.Tests.Support;
 
 namespace Quota.Tests.Health;
 
@@ -155,20 +156,6 @@ public sealed class QuotaStoreHealthCheckTests
         public ValueTask<HealthCheckResult> ProbeAsync(QuotaStoreHealthContext context, CancellationToken cancellationToken) => probe(context, cancellationToken);
     }
 
-    private class PlainStore : IQuotaStore
-    {
-        public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask<IReadOnlyDictionary<string, long>> ReadAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask ResetAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask<Instant> GetOrSetAnchorAsync(string policy, string key, Instant candidate, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    }
+    /// <summary>A store that works (in memory underneath) but does not probe itself.</summary>
+    private class PlainStore() : DelegatingStore(new InMemoryQuotaStore(FakeClock.Default()));
 }

@@ -1,3 +1,4 @@
+using Quota.Tests.Support;
 using static Quota.Tests.Service.ServiceFactory;
 
 namespace Quota.Tests.Service;
@@ -21,39 +22,27 @@ public sealed class QuotaServiceCachingTests
         Assert.Equal(5, store.TryAddCalls);
     }
 
-    private sealed class CountingStore(IQuotaStore inner) : IQuotaStore
+    private sealed class CountingStore(IQuotaStore inner) : DelegatingStore(inner)
     {
         public int AnchorCalls;
         public int TryAddCalls;
 
-        public ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
+        public override ValueTask<QuotaStoreResult> TryAddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref TryAddCalls);
-            return inner.TryAddAsync(counter, deltas, expiresAt, cancellationToken);
+            return base.TryAddAsync(counter, deltas, expiresAt, cancellationToken);
         }
 
-        public ValueTask<QuotaAddResult> AddAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, Instant expiresAt, string? idempotencyId = null, CancellationToken cancellationToken = default)
-            => inner.AddAsync(counter, deltas, expiresAt, idempotencyId, cancellationToken);
-
-        public ValueTask<QuotaCounterValues> SubtractAsync(QuotaCounterKey counter, ReadOnlyMemory<QuotaMeterDelta> deltas, CancellationToken cancellationToken = default)
-            => inner.SubtractAsync(counter, deltas, cancellationToken);
-
-        public ValueTask<IReadOnlyDictionary<string, long>> ReadAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
-            => inner.ReadAsync(counter, cancellationToken);
-
-        public ValueTask ResetAsync(QuotaCounterKey counter, CancellationToken cancellationToken = default)
-            => inner.ResetAsync(counter, cancellationToken);
-
-        public ValueTask<Instant> GetOrSetAnchorAsync(string policy, string key, Instant candidate, CancellationToken cancellationToken = default)
+        public override ValueTask<Instant> GetOrSetAnchorAsync(string policy, string key, Instant candidate, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref AnchorCalls);
-            return inner.GetOrSetAnchorAsync(policy, key, candidate, cancellationToken);
+            return base.GetOrSetAnchorAsync(policy, key, candidate, cancellationToken);
         }
 
-        public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
+        public override ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref AnchorCalls);
-            return inner.GetAnchorAsync(policy, key, cancellationToken);
+            return base.GetAnchorAsync(policy, key, cancellationToken);
         }
     }
 }

@@ -125,6 +125,14 @@ public sealed class QuotaServiceFailureTests
 
         public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default) => Fail<Instant?>(cancellationToken);
 
+        public ValueTask<QuotaGrantResult> GrantAsync(QuotaCounterKey counter, QuotaGrant grant, long maxTotal, Instant expiresAt, CancellationToken cancellationToken = default) => Fail<QuotaGrantResult>(cancellationToken);
+
+        public ValueTask<bool> TryMarkAlertAsync(QuotaCounterKey counter, QuotaAlertMark alert, Instant expiresAt, CancellationToken cancellationToken = default) => Fail<bool>(cancellationToken);
+
+        public ValueTask<IReadOnlyList<QuotaCounterSnapshot>> ReadCountersAsync(IReadOnlyList<QuotaCounterKey> counters, CancellationToken cancellationToken = default) => Fail<IReadOnlyList<QuotaCounterSnapshot>>(cancellationToken);
+
+        public ValueTask<QuotaSubjectPage> ListSubjectsAsync(string policy, string? continuation, int limit, CancellationToken cancellationToken = default) => Fail<QuotaSubjectPage>(cancellationToken);
+
         private async ValueTask<T> Fail<T>(CancellationToken cancellationToken)
         {
             if (hang)
@@ -161,5 +169,13 @@ public sealed class QuotaServiceFailureTests
         public ValueTask<Instant> GetOrSetAnchorAsync(string policy, string key, Instant candidate, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public ValueTask<QuotaGrantResult> GrantAsync(QuotaCounterKey counter, QuotaGrant grant, long maxTotal, Instant expiresAt, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public ValueTask<bool> TryMarkAlertAsync(QuotaCounterKey counter, QuotaAlertMark alert, Instant expiresAt, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public ValueTask<IReadOnlyList<QuotaCounterSnapshot>> ReadCountersAsync(IReadOnlyList<QuotaCounterKey> counters, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public ValueTask<QuotaSubjectPage> ListSubjectsAsync(string policy, string? continuation, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

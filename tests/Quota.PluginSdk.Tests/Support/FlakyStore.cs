@@ -142,5 +142,17 @@ internal sealed class FlakyStore(IQuotaStore inner) : IQuotaStore
     public ValueTask<Instant?> GetAnchorAsync(string policy, string key, CancellationToken cancellationToken = default)
         => inner.GetAnchorAsync(policy, key, cancellationToken);
 
+    public ValueTask<QuotaGrantResult> GrantAsync(QuotaCounterKey counter, QuotaGrant grant, long maxTotal, Instant expiresAt, CancellationToken cancellationToken = default)
+        => inner.GrantAsync(counter, grant, maxTotal, expiresAt, cancellationToken);
+
+    public ValueTask<bool> TryMarkAlertAsync(QuotaCounterKey counter, QuotaAlertMark alert, Instant expiresAt, CancellationToken cancellationToken = default)
+        => inner.TryMarkAlertAsync(counter, alert, expiresAt, cancellationToken);
+
+    public ValueTask<IReadOnlyList<QuotaCounterSnapshot>> ReadCountersAsync(IReadOnlyList<QuotaCounterKey> counters, CancellationToken cancellationToken = default)
+        => inner.ReadCountersAsync(counters, cancellationToken);
+
+    public ValueTask<QuotaSubjectPage> ListSubjectsAsync(string policy, string? continuation, int limit, CancellationToken cancellationToken = default)
+        => inner.ListSubjectsAsync(policy, continuation, limit, cancellationToken);
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -14,7 +14,7 @@ public sealed class SqliteSchemaTests : SqliteFileTest
 
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
-        Assert.Equal(4, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        Assert.Equal(6, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
         using var connection = Database.OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";

@@ -27,10 +27,10 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         Assert.True(consumed.Applied);
         Assert.Equal(4, consumed.Values[0]);
         Assert.Equal(Clock.Now - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
-        Assert.Equal(2, SqliteSchema.CurrentVersion);
+        Assert.Equal(3, SqliteSchema.CurrentVersion);
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
-        Assert.Equal(4, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%subject     ANY%' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        Assert.Equal(6, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%subject     ANY%' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
         Assert.Equal(1, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'quota_counters_by_expiry'"));
         Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_next'"));
     }
@@ -91,6 +91,36 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name IN ('quota_counters_next', 'quota_meters_next')"));
         Assert.Equal(1, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'quota_counters' AND sql LIKE '%subject     TEXT%'"));
         Assert.Equal(3, Database.Scalar("SELECT value FROM quota_meters WHERE subject = 'alice' AND meter = 'requests'"));
+    }
+
+    [Fact]
+    public async Task A_version_2_file_is_upgraded_and_takes_grants_and_alerts()
+    {
+        SqliteSchemaVersion2.Create(Database, connection =>
+        {
+            var start = Clock.Now.ToUnixTimeTicks();
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_counters VALUES ('api', 'alice', $c, $e)", ("$c", start), ("$e", (Clock.Now + Duration.FromHours(2)).ToUnixTimeTicks()));
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_meters VALUES ('api', 'alice', $c, 'requests', 10)", ("$c", start));
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", start));
+        });
+
+        using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
+        var expiry = Clock.Now + Duration.FromHours(2);
+        var refused = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, expiry);
+        var granted = await store.GrantAsync(Alice, new QuotaGrant("requests", 1, "after the upgrade", Clock.Now), long.MaxValue, expiry);
+        var allowed = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, expiry);
+        var marked = await store.TryMarkAlertAsync(Alice, new QuotaAlertMark("requests", 100, Clock.Now), expiry);
+        var page = await store.ListSubjectsAsync("api", null, 10);
+
+        Assert.False(refused.Applied);
+        Assert.True(granted.Applied);
+        Assert.True(allowed.Applied);
+        Assert.Equal(11, allowed.Values[0]);
+        Assert.True(marked);
+        Assert.Equal(new QuotaStoredSubject("alice", Clock.Now), Assert.Single(page.Subjects));
+        Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
+        Assert.Equal(6, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
+        Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_next'"));
     }
 
     /// <summary>A version 1 file holding alice's usage, an applied id and an anchor, and a counter of the key U+FFFD.</summary>
