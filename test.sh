@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine that has only the .NET SDK.
-# Installs what is missing (Debian's redis-server; the Redis tests start and stop their own
-# servers on loopback ports, including a 3-node cluster) and prints one closing line.
+# Installs what is missing with apt-get: Debian's redis-server (the Redis tests start and stop their own
+# servers on loopback ports, including a 3-node cluster), chromium (the admin dashboard is checked in a
+# real headless browser) and curl (the READMEs' curl sessions are run as written). Prints one closing line.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-  echo "test.sh: installing redis-server (Debian package) for the Redis store tests..."
+missing=()
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then missing+=(redis-server); fi
+if ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
+if ! command -v curl >/dev/null 2>&1; then missing+=(curl); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]} (Debian packages) for the tests..."
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 log=$(mktemp)

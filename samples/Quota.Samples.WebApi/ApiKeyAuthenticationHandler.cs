@@ -12,6 +12,21 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthentica
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>The role of the users listed under <c>Admins</c>: the admin API and dashboard require it.</summary>
+    public const string AdminRole = "quota-admin";
+
+    /// <summary>The signed-in principal of <paramref name="user"/>, with the admin role when the options list them as an admin.</summary>
+    public static ClaimsPrincipal Principal(string user, ApiKeyAuthenticationOptions options, string scheme)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, user), new(ClaimTypes.Name, user) };
+        if (options.Admins.Contains(user))
+        {
+            claims.Add(new Claim(ClaimTypes.Role, AdminRole));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var key) || string.IsNullOrEmpty(key))
@@ -19,13 +34,12 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyAuthentica
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!Options.Keys.TryGetValue(key.ToString(), out var user))
+        if (Options.UserOf(key.ToString()) is not { } user)
         {
             return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user), new Claim(ClaimTypes.Name, user)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Principal(user, Options, SchemeName), SchemeName)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -1,6 +1,7 @@
 using NodaTime.Text;
 using Quota;
 using Quota.Samples.WebApi;
+using Quota.Samples.WebApi.Admin;
 
 // A small API with per-user quotas, in the style of Zuplo's Quota policy. Run it with
 //   dotnet run --project samples/Quota.Samples.WebApi
@@ -11,7 +12,19 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(
         ApiKeyAuthenticationHandler.SchemeName,
-        options => builder.Configuration.GetSection("ApiKeys").Bind(options.Keys));
+        options =>
+        {
+            builder.Configuration.GetSection("ApiKeys").Bind(options.Keys);
+            builder.Configuration.GetSection("Admins").Bind(options.Admins);
+        })
+    .AddAdminCookie(); // the dashboard's sign-in: the admin key typed once into a form, then an HttpOnly, SameSite=Strict cookie
+
+// The quota admin API and dashboard are for the users listed under "Admins", with their API key (curl) or the cookie
+// (a browser). Anyone else signed in gets 403, anonymous callers 401 (a browser is sent to the sign-in form).
+builder.Services.AddAuthorizationBuilder().AddPolicy(AdminSignIn.Policy, policy => policy
+    .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminSignIn.Scheme)
+    .RequireRole(ApiKeyAuthenticationHandler.AdminRole));
+builder.Services.AddAntiforgery();
 
 // The policies live in appsettings.json under "Quota", written as Zuplo's quota-inbound options (period, allowances,
 // quotaBy, quotaAnchorMode, quotaOnStatusCodes). The section is given once; AddHttp() adds the HTTP settings to the same
@@ -26,6 +39,8 @@ quota.UseSqliteStore(quotaSection.GetSection("Sqlite"));
 
 var app = builder.Build();
 app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
 app.UseQuota();
 
 // 10 requests a month per user, counted from each user's first call.
@@ -64,5 +79,10 @@ app.MapGet("/usage", async (HttpContext context, IQuotaService quotas) =>
 
     return Results.Ok(new { user = context.User.Identity?.Name, policies });
 });
+
+// The admin API (JSON under /quota-admin/api/…) and the dashboard (/quota-admin/), for quota admins only. Thresholds in
+// appsettings.json log "alice reached 80 % of hello-monthly" (category Quota.Alerts) and show on the dashboard.
+app.MapQuotaAdmin("/quota-admin").RequireAuthorization(AdminSignIn.Policy);
+app.MapAdminSignIn();
 
 app.Run();

@@ -15,6 +15,11 @@ internal sealed class QuotaOptionsValidator(IServiceProvider services) : IValida
     public ValidateOptionsResult Validate(string? name, QuotaOptions options)
     {
         var errors = Collect(options);
+        foreach (var store in services.GetServices<QuotaStoreOptionsCheck>())
+        {
+            errors.AddRange(store.Problems(services));
+        }
+
         if (!options.ReadFromConfiguration && UnreadSection(services.GetService<IConfiguration>()) is { } unread)
         {
             errors.Add(unread);

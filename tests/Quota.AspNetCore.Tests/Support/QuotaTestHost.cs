@@ -14,7 +14,7 @@ namespace Quota.AspNetCore.Tests.Support;
 
 /// <summary>
 /// A web application for one test: the test's quota policies and endpoints behind
-/// <c>UseRouting → UseAuthentication → UseQuota</c>, on an in-memory TestServer or on real Kestrel (loopback, port 0).
+/// <c>UseRouting → UseAuthentication → (UseAuthorization) → UseQuota</c>, on an in-memory TestServer or on real Kestrel (loopback, port 0).
 /// </summary>
 public sealed class QuotaTestHost : IAsyncDisposable
 {
@@ -45,7 +45,8 @@ public sealed class QuotaTestHost : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         Action<IApplicationBuilder>? outer = null,
         bool authentication = true,
-        bool kestrel = false)
+        bool kestrel = false,
+        bool authorization = false)
     {
         clock ??= FakeClock.Default();
         var logs = new CapturingLoggerProvider();
@@ -71,6 +72,11 @@ public sealed class QuotaTestHost : IAsyncDisposable
                         s.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
                     }
 
+                    if (authorization)
+                    {
+                        s.AddAuthorization();
+                    }
+
                     if (quota is not null)
                     {
                         quota(s.AddQuota().AddHttp());
@@ -85,6 +91,11 @@ public sealed class QuotaTestHost : IAsyncDisposable
                     if (authentication)
                     {
                         app.UseAuthentication();
+                    }
+
+                    if (authorization)
+                    {
+                        app.UseAuthorization();
                     }
 
                     app.UseQuota();
