@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using Quota.Stores.Redis;
 using Quota.Stores.Sqlite;
 
 namespace Quota.Benchmarks.Core;
@@ -15,7 +16,9 @@ namespace Quota.Benchmarks.Core;
 /// <code>
 /// dotnet run -c Release -- export --store sqlite --subjects 100000 --format csv
 /// dotnet run -c Release -- export --store memory --subjects 100000 --format jsonl
+/// dotnet run -c Release -- export --store redis --redis 127.0.0.1:6379 --subjects 100000 --format csv
 /// </code>
+/// The Redis run writes under a fresh key prefix of the server it is given, and leaves those keys behind.
 /// The process's working set and managed heap are sampled every 5 ms from just before the export to its end; the figures
 /// are their peaks, and the peaks less the level before the export (what the export itself added).
 /// </remarks>
@@ -40,6 +43,15 @@ internal static class UsageExportRun
             if (store == "sqlite")
             {
                 quota.UseSqliteStore($"Data Source={Path.Combine(folder, "quota.db")}");
+            }
+            else if (store == "redis")
+            {
+                quota.UseRedisStore(options =>
+                {
+                    options.Configuration = Option(args, "--redis", "127.0.0.1:6379");
+                    options.KeyPrefix = "quota-export-" + Guid.NewGuid().ToString("N");
+                });
+                quota.AddPolicy("api", p => p.StoreTimeout = TimeSpan.FromSeconds(30));
             }
 
             await using var provider = services.BuildServiceProvider();

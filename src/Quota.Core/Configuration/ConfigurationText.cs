@@ -45,6 +45,19 @@ internal static class ConfigurationText
         return items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} or {items[^1]}";
     }
 
+    /// <summary>Says that <paramref name="key"/> is not <paramref name="what"/>, with the closest known key and the list of known keys.</summary>
+    /// <param name="what">What the key is not, with its article, e.g. <c>a setting of a quota policy</c>.</param>
+    /// <param name="key">The key found.</param>
+    /// <param name="known">The keys that are read there.</param>
+    /// <returns>E.g. <c>which is not a Quota setting. Did you mean Policies? Write one of: Policies, …</c></returns>
+    public static string Unknown(string what, string key, IEnumerable<string> known)
+    {
+        var list = known.ToList();
+        var closest = Closest(key, list);
+        var guess = closest is null ? string.Empty : $" Did you mean {closest}?";
+        return $"which is not {what}.{guess} Write one of: {string.Join(", ", list)}.";
+    }
+
     /// <summary>Returns the known key closest to a misspelt one (at most two edits apart, ignoring case), if any.</summary>
     public static string? Closest(string key, IEnumerable<string> known)
     {

@@ -16,7 +16,7 @@ public interface IQuotaConfigurationContributor
 
     /// <summary>
     /// Applies one of this package's keys to <see cref="QuotaConfigurationSetting.Options"/> (or to
-    /// <see cref="QuotaConfigurationSetting.Policy"/>), or refuses its value with <see cref="QuotaConfigurationSetting.Refuse"/>.
+    /// <see cref="QuotaConfigurationSetting.Policy"/>), or refuses its value with <see cref="QuotaConfigurationKey.Refuse"/>.
     /// </summary>
     /// <param name="setting">The key, its value and where it goes.</param>
     void Apply(QuotaConfigurationSetting setting);

@@ -63,9 +63,14 @@ internal sealed partial class QuotaConfigurationReader : IConfigureOptions<Quota
         }
         else if (Is(key, MaxCachedSubjectsKey))
         {
-            if (setting.TryReadInteger(out var max, "100000"))
+            // Zero or less is the validator's to explain; only a number no int holds is refused here (it was clamped before).
+            if (setting.TryReadInteger(out long max, "100000") && max is >= int.MinValue and <= int.MaxValue)
             {
-                options.MaxCachedSubjects = (int)Math.Clamp(max, int.MinValue, int.MaxValue);
+                options.MaxCachedSubjects = (int)max;
+            }
+            else if (max is > int.MaxValue or < int.MinValue)
+            {
+                setting.Refuse("which is out of range. Write a positive whole number of at most 2147483647, e.g. 100000.");
             }
         }
         else if (Is(key, ClockReadIntervalKey))
@@ -92,13 +97,7 @@ internal sealed partial class QuotaConfigurationReader : IConfigureOptions<Quota
         }
     }
 
-    private static string Unknown(string what, string key, IEnumerable<string> known)
-    {
-        var list = known.ToList();
-        var closest = ConfigurationText.Closest(key, list);
-        var guess = closest is null ? string.Empty : $" Did you mean {closest}?";
-        return $"which is not {what}.{guess} Write one of: {string.Join(", ", list)}.";
-    }
+    private static string Unknown(string what, string key, IEnumerable<string> known) => ConfigurationText.Unknown(what, key, known);
 
     private static bool Is(string key, string name) => string.Equals(key, name, StringComparison.OrdinalIgnoreCase);
 }

@@ -99,6 +99,39 @@ public sealed class QuotaBuilder
     }
 
     /// <summary>
+    /// Reads a component's options (a store's, say) from <paramref name="section"/> key by key with
+    /// <paramref name="reader"/>, and claims the section: every key in it is applied or refused by its full path and value,
+    /// listed with every other configuration problem when the application starts (or, without a host, when
+    /// <see cref="IQuotaService"/> is first resolved).
+    /// </summary>
+    /// <typeparam name="TOptions">The component's options.</typeparam>
+    /// <param name="section">The section, e.g. <c>configuration.GetSection("Quota:Sqlite")</c>.</param>
+    /// <param name="reader">The keys the component reads and how.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>
+    /// The section is read when the options are created, in the order of the other ways they are configured: a
+    /// <c>Configure</c> call after this one overrides a key's value. Reading the same section twice reads it once.
+    /// </remarks>
+    public QuotaBuilder ReadSection<TOptions>(IConfiguration section, QuotaSectionReader<TOptions> reader)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(reader);
+        var binding = new QuotaSectionBinding<TOptions>(section, reader);
+        var bound = Services.Any(d => d.ImplementationInstance is QuotaSectionBinding<TOptions> other
+            && (ReferenceEquals(other.Section, section) || (binding.Path.Length > 0 && string.Equals(other.Path, binding.Path, StringComparison.OrdinalIgnoreCase))));
+        if (!bound)
+        {
+            Services.AddSingleton<IConfigureOptions<TOptions>>(binding);
+
+            // First among the validators: what was refused reading the section is listed before what the options lack.
+            Services.Insert(0, ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(binding));
+        }
+
+        return ClaimSection(section);
+    }
+
+    /// <summary>
     /// Adds a handler of threshold alerts (<see cref="QuotaPolicyOptions.Thresholds"/>), created once from the application's
     /// services. Any number may be added; each receives every alert, after the log line Quota.Core writes itself.
     /// </summary>
@@ -137,14 +170,15 @@ public sealed class QuotaBuilder
     public QuotaBuilder UseStore(Func<IServiceProvider, IQuotaStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        Services.RemoveAll<IQuotaStore>();
+        ReplaceStore();
         Services.AddSingleton(factory);
         return this;
     }
 
     /// <summary>
     /// Keeps usage in a store built from its own options, which <typeparamref name="TValidator"/> checks at start-up:
-    /// the one registration every store package shares.
+    /// the one registration every store package shares. The store's problems are listed with Quota's own, in one
+    /// <see cref="OptionsValidationException"/> for <see cref="QuotaOptions"/>.
     /// </summary>
     /// <typeparam name="TOptions">The store's options.</typeparam>
     /// <typeparam name="TValidator">The validator of the store's options.</typeparam>
@@ -156,8 +190,19 @@ public sealed class QuotaBuilder
     {
         ArgumentNullException.ThrowIfNull(factory);
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
-        UseStore(sp => factory(sp, sp.GetRequiredService<IOptions<TOptions>>().Value));
-        return Services.AddOptions<TOptions>().ValidateOnStart();
+        UseStore(sp =>
+        {
+            // Quota's options are validated first and include the store's: an app without a host sees every problem at once.
+            // (Unless that validation is what builds the store, to see whether it can lease: then it is under way.)
+            if (!QuotaOptionsValidator.BuildingStore)
+            {
+                _ = sp.GetRequiredService<IOptions<QuotaOptions>>().Value;
+            }
+
+            return factory(sp, sp.GetRequiredService<IOptions<TOptions>>().Value);
+        });
+        Services.AddSingleton(QuotaStoreOptionsCheck.For<TOptions>());
+        return Services.AddOptions<TOptions>();
     }
 
     /// <summary>Keeps usage in a store of type <typeparamref name="TStore"/>, created once from the application's services.</summary>
@@ -166,7 +211,7 @@ public sealed class QuotaBuilder
     public QuotaBuilder UseStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>()
         where TStore : class, IQuotaStore
     {
-        Services.RemoveAll<IQuotaStore>();
+        ReplaceStore();
         Services.TryAddSingleton<TStore>();
         Services.AddSingleton<IQuotaStore>(sp => sp.GetRequiredService<TStore>());
         return this;
@@ -180,5 +225,12 @@ public sealed class QuotaBuilder
         var options = new InMemoryQuotaStoreOptions();
         configure?.Invoke(options);
         return UseStore(sp => new InMemoryQuotaStore(sp.GetRequiredService<IClock>(), options));
+    }
+
+    /// <summary>Removes the store registered before, with the check of its options.</summary>
+    private void ReplaceStore()
+    {
+        Services.RemoveAll<IQuotaStore>();
+        Services.RemoveAll<QuotaStoreOptionsCheck>();
     }
 }

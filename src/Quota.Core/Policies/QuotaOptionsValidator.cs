@@ -15,19 +15,52 @@ internal sealed class QuotaOptionsValidator(IServiceProvider services) : IValida
     public ValidateOptionsResult Validate(string? name, QuotaOptions options)
     {
         var errors = Collect(options);
+        var storeProblems = 0;
+        foreach (var check in services.GetServices<QuotaStoreOptionsCheck>())
+        {
+            var problems = check.Problems(services).ToList();
+            storeProblems += problems.Count;
+            errors.AddRange(problems);
+        }
+
         if (!options.ReadFromConfiguration && UnreadSection(services.GetService<IConfiguration>()) is { } unread)
         {
             errors.Add(unread);
         }
 
         // Only a policy that leases needs the store at start-up: a store that cannot lease is refused now, not at first use.
-        if (options.Policies.Any(p => p.Value is { Lease.Enabled: true, Enforcement: QuotaEnforcement.Enforce })
-            && services.GetService<IQuotaStore>() is { } store and not IQuotaLeaseStore and not ILocalGrantSource)
+        // A store whose own options are wrong is not built here (it would throw); its problems are listed above.
+        if (storeProblems == 0 && options.Policies.Any(p => p.Value is { Lease.Enabled: true, Enforcement: QuotaEnforcement.Enforce })
+            && BuildStore() is { } store and not IQuotaLeaseStore and not ILocalGrantSource)
         {
             errors.AddRange(options.Policies.Where(p => p.Value is { Lease.Enabled: true }).Select(p => QuotaService.LeaseRefusal(p.Key, store)));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Gets whether this thread is building the store for <see cref="Validate"/>, inside the validation of Quota's options.</summary>
+    internal static bool BuildingStore => t_buildingStore;
+
+    [ThreadStatic]
+    private static bool t_buildingStore;
+
+    /// <summary>
+    /// Builds the store while Quota's options are being validated. A store registered with its own options reads Quota's
+    /// options first (<see cref="QuotaBuilder.UseStore{TOptions, TValidator}"/>), which would wait for this validation to
+    /// end; while this flag is set, it skips that read, since this validation is that read.
+    /// </summary>
+    private IQuotaStore? BuildStore()
+    {
+        t_buildingStore = true;
+        try
+        {
+            return services.GetService<IQuotaStore>();
+        }
+        finally
+        {
+            t_buildingStore = false;
+        }
     }
 
     internal static List<string> Collect(QuotaOptions options)

@@ -125,9 +125,9 @@ internal sealed partial class BatchingUsageClient
             {
                 throw;
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ArgumentException or QuotaOverflowException)
             {
-                // A bad policy or amount is a bug, not an outage: retrying cannot help.
+                // A bad policy or amount, or a meter that would pass long.MaxValue, is not an outage: retrying cannot help.
                 UsageClientLog.GaveUp(_logger, ex, batch.Rows, _subject, batch.Attempts);
                 return ex;
             }

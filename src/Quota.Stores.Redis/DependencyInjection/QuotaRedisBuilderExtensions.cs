@@ -35,18 +35,23 @@ public static class QuotaRedisBuilderExtensions
     }
 
     /// <summary>
-    /// Keeps usage in Redis, with options bound from configuration, e.g. the section <c>Quota:Redis</c> holding
+    /// Keeps usage in Redis, with options read from configuration, e.g. the section <c>Quota:Redis</c> holding
     /// <c>Configuration</c>, <c>KeyPrefix</c> and <c>ExpiryGrace</c>.
     /// </summary>
     /// <param name="builder">The builder from <c>services.AddQuota()</c>.</param>
     /// <param name="section">The configuration section with the store's options.</param>
     /// <returns>The builder.</returns>
+    /// <remarks>
+    /// Every key of the section is applied or refused at start-up by its full path and value, listed with every other
+    /// configuration problem: a misspelt <c>KeyPrefx</c> or <c>"ExpiryGrace": "60"</c> stops the application instead of
+    /// being ignored.
+    /// </remarks>
     public static QuotaBuilder UseRedisStore(this QuotaBuilder builder, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        Register(builder).Bind(section);
-        return builder.ClaimSection(section);
+        Register(builder);
+        return builder.ReadSection(section, RedisQuotaStoreSection.Reader);
     }
 
     /// <summary>Keeps usage in Redis through a connection the application already has (and keeps open).</summary>

@@ -53,14 +53,14 @@ internal sealed class RedisQuotaStoreOptionsValidator : IValidateOptions<RedisQu
             errors.Add("Quota Redis store: set either Configuration or Connection, not both.");
         }
 
-        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        if (RedisQuotaStoreSettings.KeyPrefixProblem(options.KeyPrefix) is { } prefix)
         {
-            errors.Add($"Quota Redis store: KeyPrefix '{options.KeyPrefix}' must be non-empty and free of '{{' and '}}' (they would move keys to another cluster slot). Write e.g. 'quota' or 'myapp:quota'.");
+            errors.Add($"Quota Redis store: RedisQuotaStoreOptions.KeyPrefix is '{options.KeyPrefix}', {prefix}");
         }
 
-        if (options.ExpiryGrace < TimeSpan.Zero)
+        if (RedisQuotaStoreSettings.ExpiryGraceProblem(options.ExpiryGrace) is { } grace)
         {
-            errors.Add($"Quota Redis store: ExpiryGrace {options.ExpiryGrace} must be zero or more, e.g. '00:01:00'.");
+            errors.Add($"Quota Redis store: RedisQuotaStoreOptions.ExpiryGrace is '{options.ExpiryGrace.ToString("c", System.Globalization.CultureInfo.InvariantCulture)}', {grace}");
         }
 
         return errors;

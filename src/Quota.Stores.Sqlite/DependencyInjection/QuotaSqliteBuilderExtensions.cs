@@ -40,11 +40,16 @@ public static class QuotaSqliteBuilderExtensions
     /// <param name="builder">The Quota builder.</param>
     /// <param name="configuration">The section holding the store's options.</param>
     /// <returns>The builder.</returns>
+    /// <remarks>
+    /// Every key of the section is applied or refused at start-up by its full path and value, listed with every other
+    /// configuration problem: a misspelt <c>BusyTimout</c>, <c>"Synchronous": "Fast"</c> or <c>"MaxReadConnections": "four"</c>
+    /// stops the application instead of being ignored.
+    /// </remarks>
     public static QuotaBuilder UseSqliteStore(this QuotaBuilder builder, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        Register(builder).Bind(configuration);
-        return builder.ClaimSection(configuration);
+        Register(builder);
+        return builder.ReadSection(configuration, SqliteQuotaStoreSection.Reader);
     }
 
     private static OptionsBuilder<SqliteQuotaStoreOptions> Register(QuotaBuilder builder)

@@ -1,11 +1,13 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace Quota.Stores.Sqlite;
 
 /// <summary>Validates <see cref="SqliteQuotaStoreOptions"/> in one pass and reports every problem with what to write instead.</summary>
+/// <remarks>The limits are <see cref="SqliteQuotaStoreSettings"/>'s, which the configuration reader applies to each key too.</remarks>
 internal sealed class SqliteQuotaStoreOptionsValidator : IValidateOptions<SqliteQuotaStoreOptions>
 {
-    private static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromMinutes(10);
+    private const string Name = nameof(SqliteQuotaStoreOptions) + ".";
 
     public ValidateOptionsResult Validate(string? name, SqliteQuotaStoreOptions options)
     {
@@ -18,44 +20,32 @@ internal sealed class SqliteQuotaStoreOptionsValidator : IValidateOptions<Sqlite
     public static List<string> Collect(SqliteQuotaStoreOptions options)
     {
         var errors = new List<string>();
-        if (!SqliteDataFile.TryParse(options.ConnectionString, out var file, out var error))
+        if (SqliteQuotaStoreSettings.ConnectionStringProblem(options.ConnectionString) is { } connection)
         {
-            errors.Add(error!);
-        }
-        else if (file!.ReadOnlyMode)
-        {
-            errors.Add($"The SQLite quota store must write usage, but the connection string for '{file.Path}' says Mode=ReadOnly. Remove Mode=ReadOnly (or write Mode=ReadWriteCreate).");
-        }
-        else if (!Directory.Exists(file.Folder))
-        {
-            errors.Add(SqliteStoreErrors.MissingFolder(file));
+            errors.Add(connection);
         }
 
         if (!Enum.IsDefined(options.Synchronous))
         {
-            errors.Add($"SqliteQuotaStoreOptions.Synchronous = {options.Synchronous} is not a mode. Write Normal (the default) or Full.");
+            errors.Add($"{Name}Synchronous is '{options.Synchronous}', which is not a mode. Write Normal (the default) or Full.");
         }
 
-        if (options.BusyTimeout <= TimeSpan.Zero || options.BusyTimeout > MaxBusyTimeout)
+        if (SqliteQuotaStoreSettings.BusyTimeoutProblem(options.BusyTimeout) is { } busy)
         {
-            errors.Add($"SqliteQuotaStoreOptions.BusyTimeout = {options.BusyTimeout} is out of range. Write a positive duration up to 10 minutes, e.g. 00:00:05.");
+            errors.Add($"{Name}BusyTimeout is '{options.BusyTimeout.ToString("c", CultureInfo.InvariantCulture)}', {busy}");
         }
 
-        if (options.MaxReadConnections is < 1 or > 256)
-        {
-            errors.Add($"SqliteQuotaStoreOptions.MaxReadConnections = {options.MaxReadConnections} is out of range. Write 1 to 256, e.g. 4.");
-        }
-
-        if (options.PurgeEveryWrites < 1)
-        {
-            errors.Add($"SqliteQuotaStoreOptions.PurgeEveryWrites = {options.PurgeEveryWrites} must be at least 1, e.g. 1000.");
-        }
-
-        if (options.PurgeBatchSize < 1)
-        {
-            errors.Add($"SqliteQuotaStoreOptions.PurgeBatchSize = {options.PurgeBatchSize} must be at least 1, e.g. 500.");
-        }
-
+        Count(errors, nameof(SqliteQuotaStoreOptions.MaxReadConnections), options.MaxReadConnections, SqliteQuotaStoreSettings.MaxReadConnections);
+        Count(errors, nameof(SqliteQuotaStoreOptions.PurgeEveryWrites), options.PurgeEveryWrites, SqliteQuotaStoreSettings.PurgeEveryWrites);
+        Count(errors, nameof(SqliteQuotaStoreOptions.PurgeBatchSize), options.PurgeBatchSize, SqliteQuotaStoreSettings.PurgeBatchSize);
         return errors;
+    }
+
+    private static void Count(List<string> errors, string setting, int value, SqliteQuotaStoreSettings.Range range)
+    {
+        if (value < range.Minimum || value > range.Maximum)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Name}{setting} is {value}, {range.Problem}"));
+        }
     }
 }

@@ -165,6 +165,14 @@ public sealed class QuotaConfigurationReaderTests
         Assert.StartsWith("Limits:Policies:api:StoreTimeout is '01:00:00', which is out of range", error.Failures.Last(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_number_no_int_holds_is_refused_by_its_value_not_clamped()
+    {
+        var error = StartFails(Json("""{ "Quota": { "MaxCachedSubjects": 99999999999, "Policies": { "api": { "Period": "monthly" } } } }"""));
+
+        Assert.Equal(["Quota:MaxCachedSubjects is '99999999999', which is out of range. Write a positive whole number of at most 2147483647, e.g. 100000."], error.Failures);
+    }
+
     private sealed class BillingSettings
     {
         public string? Plan { get; set; }

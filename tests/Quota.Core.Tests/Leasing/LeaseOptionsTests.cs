@@ -89,6 +89,25 @@ public sealed class LeaseOptionsTests
     }
 
     [Fact]
+    public async Task A_leased_policy_starts_on_a_store_built_from_validated_options_of_its_own()
+    {
+        // Quota's validator builds the store to ask whether it leases, and such a store's factory reads Quota's options
+        // first: the two must not wait for each other (the SQLite and Redis stores register this way).
+        using var provider = Build(s => s.AddQuota()
+            .AddPolicy("api", p =>
+            {
+                p.Period = "monthly";
+                p.Allowances["requests"] = 10;
+                p.Lease.Enabled = true;
+            })
+            .UseStore<StoreOptions, StoreOptionsValidator>((sp, _) => new InMemoryQuotaStore(sp.GetRequiredService<IClock>())));
+
+        var quota = await Task.Run(() => provider.GetRequiredService<IQuotaService>()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True((await quota.TryConsumeAsync("api", "alice")).IsAllowed);
+    }
+
+    [Fact]
     public async Task The_in_memory_store_runs_a_leased_policy_as_it_is_exact_and_at_once()
     {
         var clock = FakeClock.Default();
@@ -105,5 +124,20 @@ public sealed class LeaseOptionsTests
         Assert.Equal(1000, granted);
         Assert.Equal(1000, usage.Meters["requests"]);
         Assert.Empty(usage.Reserved);
+    }
+
+    /// <summary>A store's own options, as a store package registers them.</summary>
+    public sealed class StoreOptions
+    {
+        /// <summary>Gets or sets a setting the validator checks.</summary>
+        public int Size { get; set; } = 1;
+    }
+
+    /// <summary>Checks <see cref="StoreOptions"/>.</summary>
+    public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
+    {
+        /// <inheritdoc />
+        public ValidateOptionsResult Validate(string? name, StoreOptions options)
+            => options.Size > 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail("Size is not positive. Write 1 or more.");
     }
 }

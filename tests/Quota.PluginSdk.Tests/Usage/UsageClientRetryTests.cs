@@ -142,4 +142,24 @@ public sealed class UsageClientRetryTests
         Assert.Equal(3, ids.Count);
         Assert.Equal(ids[0], ids[1]);
     }
+
+    [Fact]
+    public async Task A_batch_that_would_overflow_a_meter_is_not_retried()
+    {
+        // Past long.MaxValue is bad input, like a bad policy: the store refuses it whole, and retrying cannot help.
+        await using var host = QuotaHost.Create(flaky: true);
+        var client = await host.CreateIdleClientAsync(QuotaHost.FlushEvery(10));
+        await host.Quota.RecordAsync(QuotaHost.Policy, new QuotaSubject(UsageSubjects.KeyOf(QuotaHost.Plugin())), new Dictionary<string, long> { [UsageMeters.Rows] = long.MaxValue - 3 });
+        var before = host.Flaky.AddIds.Count;
+
+        client.Increase(10);
+        var close = client.CloseAsync();
+        await host.Time.RunUntilAsync(close);
+        var error = await Assert.ThrowsAsync<UsageReportException>(() => close);
+
+        Assert.Equal(1, error.Attempts);
+        Assert.Equal(before + 1, host.Flaky.AddIds.Count);
+        Assert.IsType<QuotaOverflowException>(error.InnerException);
+        Assert.Equal(long.MaxValue - 3, await host.RecordedAsync());
+    }
 }

@@ -150,6 +150,7 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     public async Task A_queue_that_fills_a_batch_goes_at_once_without_waiting_for_the_call_in_flight()
     {
         var counter = Counter("full");
+        await IdleAsync();
         await _server.PauseAsync();
         Task<QuotaStoreResult>[] fillers;
         Task<QuotaStoreResult>[] calls;
@@ -330,6 +331,7 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     /// <summary>Starts the adds while Redis is paused (behind a filler, so all of them queue), then resumes it.</summary>
     private async Task<QuotaStoreResult[]> WhilePausedAsync(Func<Task<QuotaStoreResult>[]> start)
     {
+        await IdleAsync();
         await _server.PauseAsync();
         Task<QuotaStoreResult>[] fillers;
         Task<QuotaStoreResult>[] calls;
@@ -347,6 +349,12 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
         await Task.WhenAll(fillers).WaitAsync(NoHang);
         return await Task.WhenAll(calls).WaitAsync(NoHang);
     }
+
+    /// <summary>
+    /// Waits until the earlier calls have freed their lane: a caller is answered before its call frees its place in
+    /// flight, so on a busy machine the next add (the filler) could otherwise queue behind it and join the batch.
+    /// </summary>
+    private Task IdleAsync() => EventuallyAsync(() => Task.FromResult(_store.IsIdle));
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition)
     {

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Quota;
+
+/// <summary>
+/// Validates the options of the store in use (registered by <c>UseStore&lt;TOptions, TValidator&gt;</c>) as part of
+/// Quota's own options, so that a store's problems are listed in the same exception as every other configuration
+/// problem, instead of one exception per options type.
+/// </summary>
+internal sealed class QuotaStoreOptionsCheck
+{
+    private readonly Func<IServiceProvider, IEnumerable<string>> _problems;
+
+    private QuotaStoreOptionsCheck(Func<IServiceProvider, IEnumerable<string>> problems) => _problems = problems;
+
+    public static QuotaStoreOptionsCheck For<TOptions>()
+        where TOptions : class
+        => new(static services =>
+        {
+            try
+            {
+                _ = services.GetRequiredService<IOptions<TOptions>>().Value;
+                return [];
+            }
+            catch (OptionsValidationException ex)
+            {
+                return ex.Failures;
+            }
+        });
+
+    /// <summary>Returns the store options' problems; empty when they are valid.</summary>
+    public IEnumerable<string> Problems(IServiceProvider services) => _problems(services);
+}
