@@ -17,7 +17,8 @@ using Quota.Tests.Worker;
 //            `count` milliseconds, then commits and prints "released": another application holding the lock.
 //   lease:   the policy leases (allowance `limit` requests, settling every 50 ms); `callers` tasks share `count` default
 //            consumes; prints "granted N", then shuts down (giving its blocks back) and prints "settled".
-//   leasestream: as lease, but consumes until killed (ignoring `count`) and prints "ack" after every allowed consume.
+//   leasestream: as lease, but consumes until killed (ignoring `count`), printing "ack" after every allowed consume and
+//            then pausing a millisecond.
 //   create:  new files opened by several workers at once, first-use subjects (see NewFileRounds).
 // Each mode prints "ready" (once the store is open, except create), then waits for a line on stdin before it starts.
 var mode = args[0];
@@ -189,6 +190,10 @@ switch (mode)
                             output.WriteLine("ack");
                             output.Flush();
                         }
+
+                        // Paced (at most a consume per caller and millisecond), so that the kill lands mid-run: unpaced,
+                        // the victim could spend the whole allowance before the test had read its first acks.
+                        await Task.Delay(1);
                     }
                 }
                 else if (decision.Outcome != QuotaOutcome.Refused)

@@ -108,6 +108,7 @@ internal static class LeaseProcessScenarios
 
             // Never over; everything is spent or held by the dead lease; the dead lease costs at most what it held, plus
             // the grants it made but had not printed when it died (at most one per caller).
+            Assert.True(acknowledged < Allowance, $"The victim granted all {acknowledged} before it was killed: the kill was not mid-run.");
             Assert.True(acknowledged + survivors <= Allowance, $"{acknowledged + survivors} granted against {Allowance}.");
             Assert.Equal(Allowance, used);
             Assert.True(acknowledged + survivors >= Allowance - held - Callers, $"{acknowledged + survivors} granted: more lost than the dead lease's {held} units.");
