@@ -8,7 +8,7 @@ public readonly struct QuotaCounterValues
 {
     // The count of inline values is told by which marker array _many holds (its length is the count), not by a field of
     // its own: a count field made the struct 32 bytes instead of 24, and every store result 8 bytes larger, which made
-    // the one-meter consume measurably slower (benchmarks/README.md, "the in-memory consume after leases").
+    // the one-meter consume measurably slower (benchmarks/README.md, "Leased allowances": one consume per policy shape).
     private static readonly long[] OneInline = new long[1];
     private static readonly long[] TwoInline = new long[2];
 
