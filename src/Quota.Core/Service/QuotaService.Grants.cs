@@ -34,7 +34,7 @@ internal sealed partial class QuotaService
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
         var grant = new QuotaGrant(meter, amount, reason, now);
         var expiresAt = resolved.Box.ExpiresAt;
-        var result = await StoreAsync(runtime, token => _store.GrantAsync(counter, grant, long.MaxValue - allowance, expiresAt, token), cancellationToken).ConfigureAwait(false);
+        var result = await StoreAsync(runtime, StoreOperation.Grant, token => _store.GrantAsync(counter, grant, long.MaxValue - allowance, expiresAt, token), cancellationToken).ConfigureAwait(false);
         if (!result.Applied)
         {
             throw new ArgumentOutOfRangeException(nameof(amount), amount, string.Create(CultureInfo.InvariantCulture, $"Granting {amount} more '{meter}' under quota policy '{runtime.Name}' would take the limit past {long.MaxValue} (allowance {allowance}, granted this cycle {result.Total}); nothing was granted. Grant at most {long.MaxValue - allowance - result.Total}."));
@@ -47,7 +47,7 @@ internal sealed partial class QuotaService
     private async ValueTask<QuotaUsage> ReadUsageAsync(PolicyRuntime runtime, Resolved resolved, CancellationToken cancellationToken)
     {
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
-        var snapshots = await StoreAsync(runtime, token => _store.ReadCountersAsync([counter], token), cancellationToken).ConfigureAwait(false);
+        var snapshots = await StoreAsync(runtime, StoreOperation.ReadCounters, token => _store.ReadCountersAsync([counter], token), cancellationToken).ConfigureAwait(false);
         return Usage(runtime, resolved.Anchor, resolved.Cycle, resolved.Allowances, snapshots[0]);
     }
 
