@@ -154,7 +154,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == 2)
+            if (eventId.Id == 2002)
             {
                 Interlocked.Increment(ref _upgrades);
             }
