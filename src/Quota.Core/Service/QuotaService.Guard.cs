@@ -12,7 +12,7 @@ internal sealed partial class QuotaService
     /// call is over.
     /// </summary>
     private StoreDeadline StartDeadline(PolicyRuntime runtime, string operation, CancellationToken cancellationToken)
-        => new(runtime.Policy.StoreTimeout, _timeProvider, cancellationToken, _storeCalls.Start(runtime.Name, operation));
+        => new(cancellationToken, _storeCalls.Start(runtime.Name, operation));
 
     /// <summary>
     /// Runs a store call under its deadline: the store receives the deadline's token and bounds its own I/O by it; the
@@ -47,7 +47,7 @@ internal sealed partial class QuotaService
             return ValueTask.FromException<T>(failure);
         }
 
-        deadline.Arm(pending.IsCompleted);
+        deadline.Arm(pending.IsCompleted, runtime.Policy.StoreTimeout, _timeProvider);
         return AwaitStoreAsync(runtime, pending, deadline);
     }
 

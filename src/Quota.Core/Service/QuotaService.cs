@@ -197,7 +197,7 @@ internal sealed partial class QuotaService : IQuotaService
             return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, failure));
         }
 
-        deadline.Arm(call.IsCompleted);
+        deadline.Arm(call.IsCompleted, runtime.Policy.StoreTimeout, _timeProvider);
         return FinishConsumeAsync(runtime, resolved, now, deltas, call, deadline);
     }
 

@@ -27,15 +27,14 @@ internal sealed class StoreDeadline : IDisposable
 
     private readonly CancellationTokenSource _source = new();
     private readonly CancellationTokenRegistration _caller;
-    private readonly TimeSpan _timeout;
-    private readonly TimeProvider _time;
+
+    // The timeout and TimeProvider are Arm's arguments, not fields: one deadline is allocated per pending store call,
+    // and the trace's field (null when nothing listens) then costs no byte over a deadline without it.
     private readonly StoreCallTrace? _trace;
     private ITimer? _timer;
 
-    public StoreDeadline(TimeSpan timeout, TimeProvider time, CancellationToken caller, StoreCallTrace? trace = null)
+    public StoreDeadline(CancellationToken caller, StoreCallTrace? trace = null)
     {
-        _timeout = timeout;
-        _time = time;
         _trace = trace;
         Caller = caller;
         if (caller.CanBeCanceled)
@@ -54,14 +53,15 @@ internal sealed class StoreDeadline : IDisposable
     public bool Expired => _source.IsCancellationRequested && !Caller.IsCancellationRequested;
 
     /// <summary>
-    /// The call goes on without the frame that started it: starts the clock (the token is cancelled one timeout from now)
-    /// unless the call has <paramref name="completed"/> already, and gives that frame back its current activity.
+    /// The call goes on without the frame that started it: starts the clock on <paramref name="time"/> (the token is
+    /// cancelled <paramref name="timeout"/> from now) unless the call has <paramref name="completed"/> already, and gives
+    /// that frame back its current activity.
     /// </summary>
-    public void Arm(bool completed)
+    public void Arm(bool completed, TimeSpan timeout, TimeProvider time)
     {
         if (!completed)
         {
-            _timer = _time.CreateTimer(OnDeadline, _source, _timeout, Timeout.InfiniteTimeSpan);
+            _timer = time.CreateTimer(OnDeadline, _source, timeout, Timeout.InfiniteTimeSpan);
         }
 
         _trace?.Detach();
