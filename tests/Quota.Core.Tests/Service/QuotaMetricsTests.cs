@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Diagnostics.Metrics;
 using static Quota.Tests.Service.ServiceFactory;
 
@@ -9,7 +10,7 @@ public sealed class QuotaMetricsTests
     public async Task Consumed_and_refused_are_published_per_policy_and_meter()
     {
         using var recorder = new Recorder();
-        var quota = Create(FakeClock.Default(), q => q.AddPolicy("metered", p => { p.Period = "daily"; p.Allowances["requests"] = 1; }));
+        var quota = Create(FakeClock.FromUtc(2026, 1, 1), q => q.AddPolicy("metered", p => { p.Period = "daily"; p.Allowances["requests"] = 1; }));
         await quota.TryConsumeAsync("metered", "alice");
         await quota.TryConsumeAsync("metered", "alice");
 
@@ -21,7 +22,7 @@ public sealed class QuotaMetricsTests
     public async Task An_add_past_long_MaxValue_is_neither_consumed_nor_a_store_failure()
     {
         using var recorder = new Recorder();
-        var quota = Create(FakeClock.Default(), q => q.AddPolicy("overflowing", p =>
+        var quota = Create(FakeClock.FromUtc(2026, 1, 1), q => q.AddPolicy("overflowing", p =>
         {
             p.Period = "daily";
             p.FailureMode = QuotaFailureMode.FailOpen;
