@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Quota.Tests.Alerts;
 /// </summary>
 public sealed class QuotaAlertDispatcherTests
 {
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
     private readonly CapturingLoggerProvider _logs = new();
 
     private ServiceProvider Start(Action<QuotaBuilder> configure, IQuotaStore? store = null)

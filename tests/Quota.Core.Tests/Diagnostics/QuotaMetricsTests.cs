@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -13,7 +14,7 @@ namespace Quota.Tests.Diagnostics;
 /// </summary>
 public sealed class QuotaMetricsTests : IDisposable
 {
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
     private readonly List<IDisposable> _disposables = [];
     private MetricCollector<long> _decisions = null!;
     private MetricCollector<long> _amount = null!;

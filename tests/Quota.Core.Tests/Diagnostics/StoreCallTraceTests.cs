@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Quota.Tests.Support;
@@ -11,7 +12,7 @@ namespace Quota.Tests.Diagnostics;
 /// </summary>
 public sealed class StoreCallTraceTests : IDisposable
 {
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
     private readonly ConcurrentQueue<Activity> _stopped = new();
     private readonly ActivityListener _listener;
 

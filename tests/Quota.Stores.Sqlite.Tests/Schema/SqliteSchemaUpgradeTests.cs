@@ -7,10 +7,10 @@ namespace Quota.Tests.Schema;
 /// <summary>A file written by schema version 1 is upgraded in place, atomically and once, and keeps working.</summary>
 public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
 {
-    private QuotaCounterKey Alice => new("api", "alice", Clock.Now);
+    private QuotaCounterKey Alice => new("api", "alice", Clock.GetCurrentInstant());
 
     // What version 1 stored for a key holding a lone surrogate, such as "\uD800": U+FFFD.
-    private QuotaCounterKey Replaced => new("api", "\uFFFD", Clock.Now);
+    private QuotaCounterKey Replaced => new("api", "\uFFFD", Clock.GetCurrentInstant());
 
     [Fact]
     public async Task A_version_1_file_is_upgraded_and_keeps_its_usage_ids_and_anchors()
@@ -19,14 +19,14 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
 
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
         var read = await store.ReadAsync(Alice);
-        var retried = await store.AddAsync(Alice, new[] { new QuotaMeterDelta("tokens", 10) }, Clock.Now + Duration.FromHours(2), "flush-1");
-        var consumed = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, Clock.Now + Duration.FromHours(2));
+        var retried = await store.AddAsync(Alice, new[] { new QuotaMeterDelta("tokens", 10) }, Clock.GetCurrentInstant() + Duration.FromHours(2), "flush-1");
+        var consumed = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, Clock.GetCurrentInstant() + Duration.FromHours(2));
 
         Assert.Equal(new Dictionary<string, long> { ["requests"] = 3, ["tokens"] = 40 }, read);
         Assert.False(retried.Applied);
         Assert.True(consumed.Applied);
         Assert.Equal(4, consumed.Values[0]);
-        Assert.Equal(Clock.Now - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
+        Assert.Equal(Clock.GetCurrentInstant() - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
         Assert.Equal(3, SqliteSchema.CurrentVersion);
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
@@ -42,7 +42,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
 
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
         var loneSurrogate = Replaced with { Key = "\uD800" };
-        await store.AddAsync(loneSurrogate, new[] { new QuotaMeterDelta("requests", 7) }, Clock.Now + Duration.FromHours(2));
+        await store.AddAsync(loneSurrogate, new[] { new QuotaMeterDelta("requests", 7) }, Clock.GetCurrentInstant() + Duration.FromHours(2));
 
         Assert.Equal(5, (await store.ReadAsync(Replaced))["requests"]);
         Assert.Equal(7, (await store.ReadAsync(loneSurrogate))["requests"]);
@@ -98,18 +98,18 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
     {
         SqliteSchemaVersion2.Create(Database, connection =>
         {
-            var start = Clock.Now.ToUnixTimeTicks();
-            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_counters VALUES ('api', 'alice', $c, $e)", ("$c", start), ("$e", (Clock.Now + Duration.FromHours(2)).ToUnixTimeTicks()));
+            var start = Clock.GetCurrentInstant().ToUnixTimeTicks();
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_counters VALUES ('api', 'alice', $c, $e)", ("$c", start), ("$e", (Clock.GetCurrentInstant() + Duration.FromHours(2)).ToUnixTimeTicks()));
             SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_meters VALUES ('api', 'alice', $c, 'requests', 10)", ("$c", start));
             SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", start));
         });
 
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
-        var expiry = Clock.Now + Duration.FromHours(2);
+        var expiry = Clock.GetCurrentInstant() + Duration.FromHours(2);
         var refused = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, expiry);
-        var granted = await store.GrantAsync(Alice, new QuotaGrant("requests", 1, "after the upgrade", Clock.Now), long.MaxValue, expiry);
+        var granted = await store.GrantAsync(Alice, new QuotaGrant("requests", 1, "after the upgrade", Clock.GetCurrentInstant()), long.MaxValue, expiry);
         var allowed = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, expiry);
-        var marked = await store.TryMarkAlertAsync(Alice, new QuotaAlertMark("requests", 100, Clock.Now), expiry);
+        var marked = await store.TryMarkAlertAsync(Alice, new QuotaAlertMark("requests", 100, Clock.GetCurrentInstant()), expiry);
         var page = await store.ListSubjectsAsync("api", null, 10);
 
         Assert.False(refused.Applied);
@@ -117,7 +117,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         Assert.True(allowed.Applied);
         Assert.Equal(11, allowed.Values[0]);
         Assert.True(marked);
-        Assert.Equal(new QuotaStoredSubject("alice", Clock.Now), Assert.Single(page.Subjects));
+        Assert.Equal(new QuotaStoredSubject("alice", Clock.GetCurrentInstant()), Assert.Single(page.Subjects));
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(6, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
         Assert.Equal(0, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_next'"));
@@ -127,8 +127,8 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
     private void CreateVersion1File(Action<Microsoft.Data.Sqlite.SqliteConnection>? more = null)
         => SqliteSchemaVersion1.Create(Database, connection =>
         {
-            var start = Clock.Now.ToUnixTimeTicks();
-            var expires = (Clock.Now + Duration.FromHours(2)).ToUnixTimeTicks();
+            var start = Clock.GetCurrentInstant().ToUnixTimeTicks();
+            var expires = (Clock.GetCurrentInstant() + Duration.FromHours(2)).ToUnixTimeTicks();
             foreach (var (subject, meter, value) in new[] { ("alice", "requests", 3L), ("alice", "tokens", 40L), ("\uFFFD", "requests", 5L) })
             {
                 SqliteSchemaVersion1.Execute(connection, "INSERT OR IGNORE INTO quota_counters VALUES ('api', $s, $c, $e)", ("$s", subject), ("$c", start), ("$e", expires));
@@ -136,7 +136,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
             }
 
             SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_applied_ids VALUES ('api', 'alice', $c, 'flush-1')", ("$c", start));
-            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", (Clock.Now - Duration.FromDays(1)).ToUnixTimeTicks()));
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", (Clock.GetCurrentInstant() - Duration.FromDays(1)).ToUnixTimeTicks()));
             more?.Invoke(connection);
         });
 
