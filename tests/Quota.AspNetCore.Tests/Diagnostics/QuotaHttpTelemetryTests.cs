@@ -11,6 +11,9 @@ namespace Quota.AspNetCore.Tests.Diagnostics;
 /// A request through <c>UseQuota()</c> seen by an OpenTelemetry pipeline (the SDK and its in-memory exporter): the
 /// middleware's counter and Quota.Core's, and the store calls as spans inside ASP.NET Core's request span.
 /// </summary>
+// OpenTelemetry's providers listen process-wide (every host's meters, every activity of the sources): alone, the test
+// reads only its own requests, and the exporter's list is not written by other tests' threads while it is read.
+[Collection(TelemetryCollection.Name)]
 public sealed class QuotaHttpTelemetryTests
 {
     [Fact]
@@ -50,7 +53,9 @@ public sealed class QuotaHttpTelemetryTests
     private static string[] Outcomes(List<Metric> metrics, string name)
     {
         var outcomes = new List<string>();
-        foreach (var metric in metrics.Where(m => m.Name == name).TakeLast(1))
+        // Every stream of the instrument: each service provider in the process has its own meter of that name, and the
+        // SDK exports each as a metric of its own; the test's policy is in one of them.
+        foreach (var metric in metrics.Where(m => m.Name == name).Distinct())
         {
             foreach (ref readonly var point in metric.GetMetricPoints())
             {
