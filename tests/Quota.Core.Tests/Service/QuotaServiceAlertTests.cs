@@ -174,8 +174,9 @@ public sealed class QuotaServiceAlertTests : IAsyncDisposable
         await one.DisposeAsync();
         await two.DisposeAsync();
 
-        Assert.Equal([50, 80], _recorder.Alerts.Select(a => a.Percent));
-        Assert.Empty(second.Alerts);
+        // Marking runs on each instance's background dispatcher, so either may win the 80 % mark (instance one's
+        // dispatcher can still be marking when instance two crosses again): the promise is once between them.
+        Assert.Equal([50, 80], _recorder.Alerts.Concat(second.Alerts).Select(a => a.Percent).Order());
     }
 
     private ServiceProvider Instance(IQuotaStore store, AlertRecorder recorder)
