@@ -2,12 +2,16 @@ using NodaTime.Text;
 using Quota;
 using Quota.Samples.WebApi;
 using Quota.Samples.WebApi.Admin;
+using Quota.Samples.WebApi.Json;
 
 // A small API with per-user quotas, in the style of Zuplo's Quota policy. Run it with
 //   dotnet run --project samples/Quota.Samples.WebApi
 // and call it with an API key from appsettings.json, e.g.
 //   curl -i -H "X-Api-Key: demo-key-alice" http://127.0.0.1:5080/hello
 var builder = WebApplication.CreateBuilder(args);
+
+// The answers' JSON is source-generated, so the sample also runs published with Native AOT (see the README).
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJsonContext.Default));
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(
@@ -54,13 +58,13 @@ app.MapPost("/completions", async (HttpContext context) =>
     var prompt = await reader.ReadToEndAsync(context.RequestAborted);
     var tokens = (System.Text.Encoding.UTF8.GetByteCount(prompt) + 3) / 4;
     context.SetQuotaMeters("tokens", tokens);
-    return Results.Ok(new { completion = $"You sent {tokens} tokens; here is a completion of none.", tokens });
+    return Results.Ok(new CompletionBody($"You sent {tokens} tokens; here is a completion of none.", tokens));
 }).RequireQuota("completions-daily", "completions-monthly");
 
 // The caller's usage of every policy, read without counting anything (Zuplo's getUsage).
 app.MapGet("/usage", async (HttpContext context, IQuotaService quotas) =>
 {
-    var policies = new Dictionary<string, object>();
+    var policies = new Dictionary<string, PolicyUsageBody>();
     foreach (var policy in quotas.Policies.OrderBy(p => p.Name, StringComparer.Ordinal))
     {
         if (await context.GetQuotaUsageAsync(policy.Name, context.RequestAborted) is not { } usage)
@@ -68,16 +72,14 @@ app.MapGet("/usage", async (HttpContext context, IQuotaService quotas) =>
             return Results.Unauthorized();
         }
 
-        policies[policy.Name] = new
-        {
-            anchorDate = InstantPattern.ExtendedIso.Format(usage.AnchorDate),
-            nextResetDate = InstantPattern.ExtendedIso.Format(usage.NextResetDate),
-            meters = usage.Meters,
-            remaining = usage.Remaining,
-        };
+        policies[policy.Name] = new PolicyUsageBody(
+            InstantPattern.ExtendedIso.Format(usage.AnchorDate),
+            InstantPattern.ExtendedIso.Format(usage.NextResetDate),
+            usage.Meters,
+            usage.Remaining);
     }
 
-    return Results.Ok(new { user = context.User.Identity?.Name, policies });
+    return Results.Ok(new UsageBody(context.User.Identity?.Name, policies));
 });
 
 // The admin API (JSON under /quota-admin/api/…) and the dashboard (/quota-admin/), for quota admins only. Thresholds in

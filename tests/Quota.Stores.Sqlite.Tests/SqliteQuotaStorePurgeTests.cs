@@ -12,11 +12,11 @@ public sealed class SqliteQuotaStorePurgeTests : SqliteFileTest
         using var store = new SqliteQuotaStore(new SqliteQuotaStoreOptions { ConnectionString = Database.ConnectionString, PurgeBatchSize = 300, PurgeEveryWrites = 1_000_000 }, Clock);
         for (var i = 0; i < 1000; i++)
         {
-            await store.AddAsync(new QuotaCounterKey("p", "old-" + i, Clock.Now), new[] { new QuotaMeterDelta("requests", 1), new QuotaMeterDelta("rows", 5) }, Clock.Now + Duration.FromMinutes(1), "id-" + i);
+            await store.AddAsync(new QuotaCounterKey("p", "old-" + i, Clock.GetCurrentInstant()), new[] { new QuotaMeterDelta("requests", 1), new QuotaMeterDelta("rows", 5) }, Clock.GetCurrentInstant() + Duration.FromMinutes(1), "id-" + i);
         }
 
-        var current = new QuotaCounterKey("p", "current", Clock.Now);
-        await store.AddAsync(current, new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1), "id-current");
+        var current = new QuotaCounterKey("p", "current", Clock.GetCurrentInstant());
+        await store.AddAsync(current, new[] { new QuotaMeterDelta("requests", 1) }, Clock.GetCurrentInstant() + Duration.FromHours(1), "id-current");
         Clock.Advance(Duration.FromMinutes(2));
 
         Assert.Equal(1000, await store.PurgeExpiredAsync());
@@ -37,16 +37,16 @@ public sealed class SqliteQuotaStorePurgeTests : SqliteFileTest
         {
             for (var i = 0; i < 100; i++)
             {
-                await store.TryAddAsync(new QuotaCounterKey("p", "k" + i, Clock.Now), new[] { new QuotaMeterDelta("requests", 1, 10) }, Clock.Now + Duration.FromHours(1));
+                await store.TryAddAsync(new QuotaCounterKey("p", "k" + i, Clock.GetCurrentInstant()), new[] { new QuotaMeterDelta("requests", 1, 10) }, Clock.GetCurrentInstant() + Duration.FromHours(1));
             }
 
             Clock.Advance(Duration.FromHours(1) + Duration.FromSeconds(1));
         }
 
-        var live = new QuotaCounterKey("p", "live", Clock.Now);
+        var live = new QuotaCounterKey("p", "live", Clock.GetCurrentInstant());
         for (var i = 0; i < 500; i++)
         {
-            await store.TryAddAsync(live, new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1));
+            await store.TryAddAsync(live, new[] { new QuotaMeterDelta("requests", 1) }, Clock.GetCurrentInstant() + Duration.FromHours(1));
         }
 
         Assert.Equal(1, Database.Scalar("SELECT count(*) FROM quota_counters"));

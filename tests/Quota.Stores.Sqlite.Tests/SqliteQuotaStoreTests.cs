@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Quota.Stores.Sqlite;
 using Quota.Tests.Support;
 
@@ -19,7 +20,7 @@ public sealed class SqliteQuotaStoreTests : QuotaLeaseStoreContract, IDisposable
         var counter = NewCounter();
         var first = Open(Clock);
         await first.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 3, 10), new QuotaMeterDelta("tokens", 40)), Expiry);
-        await first.GetOrSetAnchorAsync(counter.Policy, counter.Key, Clock.Now);
+        await first.GetOrSetAnchorAsync(counter.Policy, counter.Key, Clock.GetCurrentInstant());
         await first.DisposeAsync();
 
         var reopened = Open(Clock);
@@ -27,7 +28,7 @@ public sealed class SqliteQuotaStoreTests : QuotaLeaseStoreContract, IDisposable
         var read = await reopened.ReadAsync(counter);
         Assert.Equal(3, read["requests"]);
         Assert.Equal(40, read["tokens"]);
-        Assert.Equal(Clock.Now, await reopened.GetAnchorAsync(counter.Policy, counter.Key));
+        Assert.Equal(Clock.GetCurrentInstant(), await reopened.GetAnchorAsync(counter.Policy, counter.Key));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public abstract partial class QuotaLeaseStoreContract
         Assert.True((await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 100, 100)), Expiry)).Applied);
 
         var none = await store.LeaseAsync(counter, "a", Lease(new QuotaLeaseDelta("requests", 0, 80, 100)), Expiry, LeaseExpiry);
-        await store.GrantAsync(counter, new QuotaGrant("requests", 50, "ticket 4711", Clock.Now), long.MaxValue - 100, Expiry);
+        await store.GrantAsync(counter, new QuotaGrant("requests", 50, "ticket 4711", Clock.GetCurrentInstant()), long.MaxValue - 100, Expiry);
         var block = await store.LeaseAsync(counter, "a", Lease(new QuotaLeaseDelta("requests", 0, 80, 100)), Expiry, LeaseExpiry);
         var consume = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 100)), Expiry);
 
@@ -35,7 +35,7 @@ public abstract partial class QuotaLeaseStoreContract
         var store = CreateLeaseStore(Clock);
         var counter = NewCounter();
         await store.LeaseAsync(counter, "a", Lease(new QuotaLeaseDelta("requests", 0, 30, 1000)), Expiry, LeaseExpiry);
-        await store.LeaseAsync(counter, "gone", Lease(new QuotaLeaseDelta("requests", 0, 5, 1000)), Expiry, Clock.Now + NodaTime.Duration.FromSeconds(1));
+        await store.LeaseAsync(counter, "gone", Lease(new QuotaLeaseDelta("requests", 0, 5, 1000)), Expiry, Clock.GetCurrentInstant() + NodaTime.Duration.FromSeconds(1));
         Clock.Advance(NodaTime.Duration.FromSeconds(2));
 
         // b reports 4 spent of a block of 10 and keeps 6: a's 30 and b's 6 are reserved; the forgotten holder's 5 are spent.
@@ -53,8 +53,8 @@ public abstract partial class QuotaLeaseStoreContract
         var counter = NewCounter();
         await store.LeaseAsync(counter, "a", Lease(new QuotaLeaseDelta("requests", 0, 30, 100)), Expiry, LeaseExpiry);
         await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 20, 100)), Expiry);
-        await store.GrantAsync(counter, new QuotaGrant("requests", 10, "goodwill", Clock.Now), long.MaxValue - 100, Expiry);
-        Assert.True(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 50, Clock.Now), Expiry));
+        await store.GrantAsync(counter, new QuotaGrant("requests", 10, "goodwill", Clock.GetCurrentInstant()), long.MaxValue - 100, Expiry);
+        Assert.True(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 50, Clock.GetCurrentInstant()), Expiry));
 
         await store.ResetAsync(counter);
 
@@ -63,7 +63,7 @@ public abstract partial class QuotaLeaseStoreContract
         Assert.Equal(30, snapshot.Reserved["requests"]);
         Assert.Equal(10, Assert.Single(snapshot.Grants).Amount);
         Assert.Equal(50, Assert.Single(snapshot.Alerts).Percent);
-        Assert.False(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 50, Clock.Now), Expiry));
+        Assert.False(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 50, Clock.GetCurrentInstant()), Expiry));
 
         // What is free after the reset: the allowance plus the grant, less the live block.
         Assert.True((await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 80, 100)), Expiry)).Applied);
@@ -117,7 +117,7 @@ public abstract partial class QuotaLeaseStoreContract
             }
         }
 
-        Assert.Equal(allowance + extra, (await store.ReadAsync(new QuotaCounterKey(policy, "subject", Hour(Clock.Now))))["requests"]);
+        Assert.Equal(allowance + extra, (await store.ReadAsync(new QuotaCounterKey(policy, "subject", Hour(Clock.GetCurrentInstant()))))["requests"]);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public abstract partial class QuotaLeaseStoreContract
         const int allowance = 1000;
         var policy = NewPolicy();
         var store = CreateStore(Clock);
-        var counter = new QuotaCounterKey(policy, "subject", Hour(Clock.Now));
+        var counter = new QuotaCounterKey(policy, "subject", Hour(Clock.GetCurrentInstant()));
         var delivered = new ConcurrentQueue<(QuotaAlert Alert, long SpentThen)>();
         void Thresholds(QuotaPolicyOptions p)
         {
@@ -199,7 +199,7 @@ public abstract partial class QuotaLeaseStoreContract
         const int allowance = 1000;
         var policy = NewPolicy();
         var store = CreateLeaseStore(Clock);
-        var counter = new QuotaCounterKey(policy, "subject", Hour(Clock.Now));
+        var counter = new QuotaCounterKey(policy, "subject", Hour(Clock.GetCurrentInstant()));
 
         // Another instance holds a block of 40 (it answers nothing here) and 25 were spent in the store.
         await store.LeaseAsync(counter, "elsewhere", Lease(new QuotaLeaseDelta("requests", 0, 40, allowance)), Expiry, LeaseExpiry);
@@ -226,7 +226,7 @@ public abstract partial class QuotaLeaseStoreContract
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == QuotaMetrics.MeterName && instrument.Name == instrumentName)
+                if (instrument.Meter.Name == QuotaDiagnostics.MeterName && instrument.Name == instrumentName)
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

@@ -77,7 +77,7 @@ public abstract partial class QuotaLeaseStoreContract
             }
         }
 
-        Assert.Equal(allowance, (await store.ReadAsync(new QuotaCounterKey(policy, "subject", Hour(Clock.Now))))["requests"]);
+        Assert.Equal(allowance, (await store.ReadAsync(new QuotaCounterKey(policy, "subject", Hour(Clock.GetCurrentInstant()))))["requests"]);
     }
 
     [Fact]
@@ -149,11 +149,11 @@ public abstract partial class QuotaLeaseStoreContract
         }
 
         // Tokens run out first (3,000 / 7 = 428 consumes); every consume took both meters or neither.
-        var read = await store.ReadAsync(new QuotaCounterKey(policy, "subject", Hour(Clock.Now)));
+        var read = await store.ReadAsync(new QuotaCounterKey(policy, "subject", Hour(Clock.GetCurrentInstant())));
         Assert.True(tokens <= 3_000, $"{tokens} tokens granted against 3000.");
         Assert.Equal((requests, tokens), (read["requests"], read["tokens"]));
         Assert.Equal(requests * 7, tokens);
-        Assert.Empty(await ReservedAsync(store, new QuotaCounterKey(policy, "subject", Hour(Clock.Now))));
+        Assert.Empty(await ReservedAsync(store, new QuotaCounterKey(policy, "subject", Hour(Clock.GetCurrentInstant()))));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public abstract partial class QuotaLeaseStoreContract
         var policy = NewPolicy();
         var store = (IQuotaLeaseStore)CreateStore(Clock);
         var instances = StartInstances(store, 2, policy, LeasedHourly(100_000));
-        var counter = new QuotaCounterKey(policy, "subject", Hour(Clock.Now));
+        var counter = new QuotaCounterKey(policy, "subject", Hour(Clock.GetCurrentInstant()));
         var (a, b) = (instances[0].GetRequiredService<IQuotaService>(), instances[1].GetRequiredService<IQuotaService>());
         for (var i = 0; i < 500; i++)
         {
@@ -188,7 +188,7 @@ public abstract partial class QuotaLeaseStoreContract
         var policy = NewPolicy();
         var store = (IQuotaLeaseStore)CreateStore(Clock);
         var instances = StartInstances(store, 2, policy, LeasedHourly(requests: 1_000, tokens: 10_000));
-        var counter = new QuotaCounterKey(policy, "subject", Hour(Clock.Now));
+        var counter = new QuotaCounterKey(policy, "subject", Hour(Clock.GetCurrentInstant()));
         var (a, b) = (instances[0].GetRequiredService<IQuotaService>(), instances[1].GetRequiredService<IQuotaService>());
         try
         {
@@ -225,9 +225,9 @@ public abstract partial class QuotaLeaseStoreContract
     {
         var policy = NewPolicy();
         var store = (IQuotaLeaseStore)CreateStore(Clock);
-        Clock.Now = Hour(Clock.Now) + Duration.FromMinutes(59) + Duration.FromSeconds(50);
+        Clock.Reset(Hour(Clock.GetCurrentInstant()) + Duration.FromMinutes(59) + Duration.FromSeconds(50));
         var instances = StartInstances(store, 2, policy, LeasedHourly(100));
-        var first = new QuotaCounterKey(policy, "subject", Hour(Clock.Now));
+        var first = new QuotaCounterKey(policy, "subject", Hour(Clock.GetCurrentInstant()));
         var service = instances[0].GetRequiredService<IQuotaService>();
         try
         {
@@ -243,8 +243,8 @@ public abstract partial class QuotaLeaseStoreContract
                 "a block held in the first cycle");
 
             // The reset instant: the next consume counts in the new cycle, with the whole allowance and no old block.
-            Clock.Now = first.CycleStart + Duration.FromHours(1);
-            var second = new QuotaCounterKey(policy, "subject", Clock.Now);
+            Clock.Reset(first.CycleStart + Duration.FromHours(1));
+            var second = new QuotaCounterKey(policy, "subject", Clock.GetCurrentInstant());
             var granted = 0;
             await EventuallyAsync(
                 async () =>

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using NodaTime;
 using Xunit;
 
@@ -24,7 +25,7 @@ public abstract partial class QuotaLeaseStoreContract : QuotaStoreContract
     protected static async Task<IReadOnlyDictionary<string, long>> ReservedAsync(IQuotaStore store, QuotaCounterKey counter)
         => (await store.ReadCountersAsync([counter]))[0].Reserved;
 
-    protected Instant LeaseExpiry => Clock.Now + Duration.FromSeconds(30);
+    protected Instant LeaseExpiry => Clock.GetCurrentInstant() + Duration.FromSeconds(30);
 
     [Fact]
     public async Task A_block_is_counted_as_used_at_once_and_read_as_held()
@@ -107,7 +108,7 @@ public abstract partial class QuotaLeaseStoreContract : QuotaStoreContract
     {
         var store = CreateLeaseStore(Clock);
         var counter = NewCounter();
-        await store.LeaseAsync(counter, "crashed", Lease(new QuotaLeaseDelta("requests", 0, 40, 100)), Expiry, Clock.Now + Duration.FromSeconds(30));
+        await store.LeaseAsync(counter, "crashed", Lease(new QuotaLeaseDelta("requests", 0, 40, 100)), Expiry, Clock.GetCurrentInstant() + Duration.FromSeconds(30));
 
         Clock.Advance(Duration.FromSeconds(31));
 
@@ -182,7 +183,7 @@ public abstract partial class QuotaLeaseStoreContract : QuotaStoreContract
     {
         var store = CreateLeaseStore(Clock);
         var counter = NewCounter();
-        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 90, 100)), Clock.Now + Duration.FromMinutes(1));
+        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 90, 100)), Clock.GetCurrentInstant() + Duration.FromMinutes(1));
         Clock.Advance(Duration.FromMinutes(2));
 
         var result = await store.LeaseAsync(counter, "a", Lease(new QuotaLeaseDelta("requests", 0, 50, 100)), Expiry, LeaseExpiry);

@@ -13,21 +13,21 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        var firedAt = Clock.Now;
+        var firedAt = Clock.GetCurrentInstant();
 
         Assert.True(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, firedAt), Expiry));
         Clock.Advance(Duration.FromMinutes(1));
-        Assert.False(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.Now), Expiry));
-        Assert.True(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 100, Clock.Now), Expiry));
-        Assert.True(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("tokens", 80, Clock.Now), Expiry));
-        Assert.True(await store.TryMarkAlertAsync(counter with { Key = "someone-else" }, new QuotaAlertMark("requests", 80, Clock.Now), Expiry));
-        Assert.True(await store.TryMarkAlertAsync(counter with { CycleStart = counter.CycleStart + Duration.FromHours(1) }, new QuotaAlertMark("requests", 80, Clock.Now), Expiry));
+        Assert.False(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), Expiry));
+        Assert.True(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 100, Clock.GetCurrentInstant()), Expiry));
+        Assert.True(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("tokens", 80, Clock.GetCurrentInstant()), Expiry));
+        Assert.True(await store.TryMarkAlertAsync(counter with { Key = "someone-else" }, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), Expiry));
+        Assert.True(await store.TryMarkAlertAsync(counter with { CycleStart = counter.CycleStart + Duration.FromHours(1) }, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), Expiry));
 
         var alerts = (await Snapshot(store, counter)).Alerts;
         Assert.Equal(3, alerts.Count);
         Assert.Contains(new QuotaAlertMark("requests", 80, firedAt), alerts);
-        Assert.Contains(new QuotaAlertMark("requests", 100, Clock.Now), alerts);
-        Assert.Contains(new QuotaAlertMark("tokens", 80, Clock.Now), alerts);
+        Assert.Contains(new QuotaAlertMark("requests", 100, Clock.GetCurrentInstant()), alerts);
+        Assert.Contains(new QuotaAlertMark("tokens", 80, Clock.GetCurrentInstant()), alerts);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public abstract partial class QuotaStoreContract
 
         await RunConcurrently(store, peer, async (handle, caller) =>
         {
-            if (await handle.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.Now), Expiry))
+            if (await handle.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), Expiry))
             {
                 Interlocked.Increment(ref marked);
             }
@@ -55,12 +55,12 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.Now), Clock.Now + Duration.FromSeconds(10));
+        await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), Clock.GetCurrentInstant() + Duration.FromSeconds(10));
 
         Clock.Advance(Duration.FromSeconds(11));
 
         Assert.True((await Snapshot(store, counter)).IsEmpty);
-        Assert.True(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.Now), Expiry));
+        Assert.True(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), Expiry));
     }
 
     [Fact]
@@ -69,9 +69,9 @@ public abstract partial class QuotaStoreContract
         var store = CreateStore(Clock);
         var counter = NewCounter();
 
-        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.TryMarkAlertAsync(counter, new QuotaAlertMark("", 80, Clock.Now), Expiry));
-        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 0, Clock.Now), Expiry));
-        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.TryMarkAlertAsync(counter with { Policy = "" }, new QuotaAlertMark("requests", 80, Clock.Now), Expiry));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.TryMarkAlertAsync(counter, new QuotaAlertMark("", 80, Clock.GetCurrentInstant()), Expiry));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 0, Clock.GetCurrentInstant()), Expiry));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.TryMarkAlertAsync(counter with { Policy = "" }, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), Expiry));
         Assert.True((await Snapshot(store, counter)).IsEmpty);
     }
 

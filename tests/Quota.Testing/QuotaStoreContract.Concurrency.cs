@@ -91,7 +91,7 @@ public abstract partial class QuotaStoreContract
         var policy = NewPolicy();
         var callers = ConcurrentCallers;
         var seen = new ConcurrentBag<Instant>();
-        var candidates = Enumerable.Range(0, callers).Select(i => Clock.Now + Duration.FromMilliseconds(i)).ToArray();
+        var candidates = Enumerable.Range(0, callers).Select(i => Clock.GetCurrentInstant() + Duration.FromMilliseconds(i)).ToArray();
 
         await RunConcurrently(store, peer, async (handle, caller) =>
         {

@@ -6,7 +6,7 @@ namespace Quota.Testing;
 /// <summary>Grants: extra allowance kept beside a counter, compared atomically with its adds, gone with the counter.</summary>
 public abstract partial class QuotaStoreContract
 {
-    protected QuotaGrant Grant(string meter, long amount, string reason = "support ticket 4711") => new(meter, amount, reason, Clock.Now);
+    protected QuotaGrant Grant(string meter, long amount, string reason = "support ticket 4711") => new(meter, amount, reason, Clock.GetCurrentInstant());
 
     /// <summary>Reads one counter in full.</summary>
     protected static async Task<QuotaCounterSnapshot> Snapshot(IQuotaStore store, QuotaCounterKey counter)
@@ -174,7 +174,7 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        await store.GrantAsync(counter, Grant("requests", 10), long.MaxValue, Clock.Now + Duration.FromSeconds(10));
+        await store.GrantAsync(counter, Grant("requests", 10), long.MaxValue, Clock.GetCurrentInstant() + Duration.FromSeconds(10));
 
         Clock.Advance(Duration.FromSeconds(11));
 
@@ -188,8 +188,8 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 2, 10)), Clock.Now + Duration.FromSeconds(10));
-        await store.GrantAsync(counter, Grant("requests", 1), long.MaxValue, Clock.Now + Duration.FromSeconds(100));
+        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 2, 10)), Clock.GetCurrentInstant() + Duration.FromSeconds(10));
+        await store.GrantAsync(counter, Grant("requests", 1), long.MaxValue, Clock.GetCurrentInstant() + Duration.FromSeconds(100));
 
         Clock.Advance(Duration.FromSeconds(50));
 
@@ -205,7 +205,7 @@ public abstract partial class QuotaStoreContract
         var counter = NewCounter();
         await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 5, 5)), Expiry);
         await store.GrantAsync(counter, Grant("requests", 2), long.MaxValue, Expiry);
-        await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.Now), Expiry);
+        await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), Expiry);
 
         await store.ResetAsync(counter);
 
@@ -213,7 +213,7 @@ public abstract partial class QuotaStoreContract
         Assert.All(snapshot.Meters.Values, value => Assert.Equal(0, value));
         Assert.Single(snapshot.Grants);
         Assert.Single(snapshot.Alerts);
-        Assert.False(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.Now), Expiry));
+        Assert.False(await store.TryMarkAlertAsync(counter, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), Expiry));
         Assert.True((await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 7, 5)), Expiry)).Applied);
         Assert.False((await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 5)), Expiry)).Applied);
     }
@@ -286,7 +286,7 @@ public abstract partial class QuotaStoreContract
         Assert.Contains("positive", zero.Message, StringComparison.Ordinal);
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.GrantAsync(counter, Grant("requests", -5), long.MaxValue, Expiry));
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.GrantAsync(counter, Grant("", 5), long.MaxValue, Expiry));
-        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.GrantAsync(counter, new QuotaGrant("requests", 5, null!, Clock.Now), long.MaxValue, Expiry));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.GrantAsync(counter, new QuotaGrant("requests", 5, null!, Clock.GetCurrentInstant()), long.MaxValue, Expiry));
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.GrantAsync(counter, Grant("requests", 5), maxTotal: -1, Expiry));
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.GrantAsync(counter with { Key = "" }, Grant("requests", 5), long.MaxValue, Expiry));
         Assert.True((await Snapshot(store, counter)).IsEmpty);

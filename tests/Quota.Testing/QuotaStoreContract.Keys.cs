@@ -48,19 +48,19 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var policy = NewPolicy();
-        var counters = LookAlikeStrings.Select(key => new QuotaCounterKey(policy, key, Clock.Now)).ToArray();
+        var counters = LookAlikeStrings.Select(key => new QuotaCounterKey(policy, key, Clock.GetCurrentInstant())).ToArray();
 
         for (var i = 0; i < counters.Length; i++)
         {
             await store.TryAddAsync(counters[i], Deltas(new QuotaMeterDelta("requests", i + 1, 1000)), Expiry);
-            await store.GetOrSetAnchorAsync(policy, LookAlikeStrings[i], Clock.Now + Duration.FromSeconds(i));
+            await store.GetOrSetAnchorAsync(policy, LookAlikeStrings[i], Clock.GetCurrentInstant() + Duration.FromSeconds(i));
         }
 
         for (var i = 0; i < counters.Length; i++)
         {
             var read = await store.ReadAsync(counters[i]);
             Assert.True(read.TryGetValue("requests", out var used) && used == i + 1, $"Subject {Show(LookAlikeStrings[i])} reads {string.Join(", ", read.Select(m => $"{Show(m.Key)}={m.Value}"))} instead of requests={i + 1}.");
-            Assert.Equal(Clock.Now + Duration.FromSeconds(i), await store.GetAnchorAsync(policy, LookAlikeStrings[i]));
+            Assert.Equal(Clock.GetCurrentInstant() + Duration.FromSeconds(i), await store.GetAnchorAsync(policy, LookAlikeStrings[i]));
         }
     }
 
@@ -73,14 +73,14 @@ public abstract partial class QuotaStoreContract
 
         for (var i = 0; i < policies.Length; i++)
         {
-            await store.AddAsync(new QuotaCounterKey(policies[i], "k", Clock.Now), Deltas(new QuotaMeterDelta("rows", i + 1)), Expiry);
-            await store.GetOrSetAnchorAsync(policies[i], "k", Clock.Now + Duration.FromSeconds(i));
+            await store.AddAsync(new QuotaCounterKey(policies[i], "k", Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("rows", i + 1)), Expiry);
+            await store.GetOrSetAnchorAsync(policies[i], "k", Clock.GetCurrentInstant() + Duration.FromSeconds(i));
         }
 
         for (var i = 0; i < policies.Length; i++)
         {
-            Assert.Equal(i + 1, (await store.ReadAsync(new QuotaCounterKey(policies[i], "k", Clock.Now)))["rows"]);
-            Assert.Equal(Clock.Now + Duration.FromSeconds(i), await store.GetAnchorAsync(policies[i], "k"));
+            Assert.Equal(i + 1, (await store.ReadAsync(new QuotaCounterKey(policies[i], "k", Clock.GetCurrentInstant())))["rows"]);
+            Assert.Equal(Clock.GetCurrentInstant() + Duration.FromSeconds(i), await store.GetAnchorAsync(policies[i], "k"));
         }
     }
 

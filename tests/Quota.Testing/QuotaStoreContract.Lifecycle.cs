@@ -10,12 +10,12 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 4, 5)), Clock.Now + Duration.FromSeconds(10));
+        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 4, 5)), Clock.GetCurrentInstant() + Duration.FromSeconds(10));
 
         Clock.Advance(Duration.FromSeconds(11));
 
         Assert.Empty(await store.ReadAsync(counter));
-        var fresh = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 5, 5)), Clock.Now + Duration.FromSeconds(10));
+        var fresh = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 5, 5)), Clock.GetCurrentInstant() + Duration.FromSeconds(10));
         Assert.True(fresh.Applied);
         Assert.Equal(5, fresh.Values[0]);
     }
@@ -25,8 +25,8 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromSeconds(100));
-        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromSeconds(10));
+        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.GetCurrentInstant() + Duration.FromSeconds(100));
+        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.GetCurrentInstant() + Duration.FromSeconds(10));
 
         Clock.Advance(Duration.FromSeconds(50));
 
@@ -38,7 +38,7 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        var anchor = await store.GetOrSetAnchorAsync(counter.Policy, counter.Key, Clock.Now);
+        var anchor = await store.GetOrSetAnchorAsync(counter.Policy, counter.Key, Clock.GetCurrentInstant());
         await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 5, 5), new QuotaMeterDelta("tokens", 10)), Expiry);
 
         await store.ResetAsync(counter);
@@ -125,10 +125,10 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 100)), Clock.Now + Duration.FromMinutes(1), "flush-1");
+        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 100)), Clock.GetCurrentInstant() + Duration.FromMinutes(1), "flush-1");
 
         Clock.Advance(Duration.FromMinutes(2));
-        var again = await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 7)), Clock.Now + Duration.FromMinutes(1), "flush-1");
+        var again = await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 7)), Clock.GetCurrentInstant() + Duration.FromMinutes(1), "flush-1");
 
         Assert.True(again.Applied);
         Assert.Equal(7, again.Values[0]);
@@ -142,12 +142,12 @@ public abstract partial class QuotaStoreContract
         var policy = NewPolicy();
 
         Assert.Null(await store.GetAnchorAsync(policy, "k"));
-        var first = await store.GetOrSetAnchorAsync(policy, "k", Clock.Now);
-        var second = await store.GetOrSetAnchorAsync(policy, "k", Clock.Now + Duration.FromDays(3));
+        var first = await store.GetOrSetAnchorAsync(policy, "k", Clock.GetCurrentInstant());
+        var second = await store.GetOrSetAnchorAsync(policy, "k", Clock.GetCurrentInstant() + Duration.FromDays(3));
 
-        Assert.Equal(Clock.Now, first);
-        Assert.Equal(Clock.Now, second);
-        Assert.Equal(Clock.Now, await store.GetAnchorAsync(policy, "k"));
+        Assert.Equal(Clock.GetCurrentInstant(), first);
+        Assert.Equal(Clock.GetCurrentInstant(), second);
+        Assert.Equal(Clock.GetCurrentInstant(), await store.GetAnchorAsync(policy, "k"));
         Assert.Null(await store.GetAnchorAsync(policy, "other"));
     }
 
@@ -173,7 +173,7 @@ public abstract partial class QuotaStoreContract
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", -1)), Expiry));
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.TryAddAsync(counter, Deltas(), Expiry));
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1), new QuotaMeterDelta("requests", 2)), Expiry));
-        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.GetOrSetAnchorAsync("", "k", Clock.Now));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.GetOrSetAnchorAsync("", "k", Clock.GetCurrentInstant()));
         Assert.Empty(await store.ReadAsync(counter));
     }
 

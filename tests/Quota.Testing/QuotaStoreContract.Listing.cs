@@ -36,20 +36,20 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var policy = NewPolicy();
-        var anchor = Clock.Now - Duration.FromDays(3);
+        var anchor = Clock.GetCurrentInstant() - Duration.FromDays(3);
 
         // Counters only, an anchor only, both, counters of two cycles; keys that are data; another policy's subject.
         string[] counted = ["alice", "bob", "a:b", "{a}", "with space", "ключ-ü-日本", "a\u0000b", "\uD800", "e\u0301", "\u00E9", "Alice", "alice "];
         foreach (var key in counted)
         {
-            await store.TryAddAsync(new QuotaCounterKey(policy, key, Clock.Now), Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry);
+            await store.TryAddAsync(new QuotaCounterKey(policy, key, Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry);
         }
 
-        await store.TryAddAsync(new QuotaCounterKey(policy, "alice", Clock.Now - Duration.FromHours(1)), Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
+        await store.TryAddAsync(new QuotaCounterKey(policy, "alice", Clock.GetCurrentInstant() - Duration.FromHours(1)), Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
         await store.GetOrSetAnchorAsync(policy, "alice", anchor);
         await store.GetOrSetAnchorAsync(policy, "anchored-only", anchor);
         await store.GetOrSetAnchorAsync(NewPolicy(), "elsewhere", anchor);
-        await store.TryAddAsync(new QuotaCounterKey("other-" + policy, "elsewhere", Clock.Now), Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
+        await store.TryAddAsync(new QuotaCounterKey("other-" + policy, "elsewhere", Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
 
         var listed = await ListAll(store, policy, pageSize);
 
@@ -79,7 +79,7 @@ public abstract partial class QuotaStoreContract
         var before = Enumerable.Range(0, 30).Select(i => $"subject-{i:D2}").ToList();
         foreach (var key in before)
         {
-            await store.TryAddAsync(new QuotaCounterKey(policy, key, Clock.Now), Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
+            await store.TryAddAsync(new QuotaCounterKey(policy, key, Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
         }
 
         var listed = new List<string>();
@@ -92,8 +92,8 @@ public abstract partial class QuotaStoreContract
             continuation = page.Continuation;
 
             // New subjects on both sides of wherever the listing has got to.
-            await store.TryAddAsync(new QuotaCounterKey(policy, $"new-{added}", Clock.Now), Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
-            await store.GetOrSetAnchorAsync(policy, $"zzz-{added++}", Clock.Now);
+            await store.TryAddAsync(new QuotaCounterKey(policy, $"new-{added}", Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
+            await store.GetOrSetAnchorAsync(policy, $"zzz-{added++}", Clock.GetCurrentInstant());
         }
         while (continuation is not null);
 
@@ -110,7 +110,7 @@ public abstract partial class QuotaStoreContract
         var expired = live with { Key = "expired" };
         var otherPolicy = NewCounter("live");
         await store.TryAddAsync(live, Deltas(new QuotaMeterDelta("requests", 3, 10), new QuotaMeterDelta("tokens", 250)), Expiry);
-        await store.TryAddAsync(expired, Deltas(new QuotaMeterDelta("requests", 3, 10)), Clock.Now + Duration.FromSeconds(1));
+        await store.TryAddAsync(expired, Deltas(new QuotaMeterDelta("requests", 3, 10)), Clock.GetCurrentInstant() + Duration.FromSeconds(1));
         await store.TryAddAsync(otherPolicy, Deltas(new QuotaMeterDelta("rows", 7)), Expiry);
         Clock.Advance(Duration.FromSeconds(2));
 

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
@@ -34,8 +35,8 @@ public abstract partial class QuotaStoreContract
     protected InstancesASecondApart StartInstancesASecondApart(string policy)
     {
         var store = CreateStore(Clock);
-        var behind = new FakeClock(Clock.Now);
-        var ahead = new FakeClock(Clock.Now + Duration.FromSeconds(1));
+        var behind = new FakeClock(Clock.GetCurrentInstant());
+        var ahead = new FakeClock(Clock.GetCurrentInstant() + Duration.FromSeconds(1));
         return new InstancesASecondApart(
             behind,
             ahead,

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using NodaTime;
 using Xunit;
 
@@ -12,7 +13,7 @@ public abstract partial class QuotaStoreContract
 {
     protected QuotaStoreContract()
     {
-        Clock = FakeClock.Default();
+        Clock = FakeClock.FromUtc(2026, 1, 1);
     }
 
     /// <summary>Gets the clock the store under test must read time from.</summary>
@@ -29,9 +30,9 @@ public abstract partial class QuotaStoreContract
 
     protected static string NewPolicy() => "contract-" + Guid.NewGuid().ToString("N");
 
-    protected QuotaCounterKey NewCounter(string key = "subject") => new(NewPolicy(), key, Clock.Now);
+    protected QuotaCounterKey NewCounter(string key = "subject") => new(NewPolicy(), key, Clock.GetCurrentInstant());
 
-    protected Instant Expiry => Clock.Now + Duration.FromHours(2);
+    protected Instant Expiry => Clock.GetCurrentInstant() + Duration.FromHours(2);
 
     protected static QuotaMeterDelta[] Deltas(params QuotaMeterDelta[] deltas) => deltas;
 
@@ -138,7 +139,7 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var policy = NewPolicy();
-        var start = Clock.Now;
+        var start = Clock.GetCurrentInstant();
         var a = new QuotaCounterKey(policy, "alice", start);
         var b = new QuotaCounterKey(policy, "bob", start);
         var nextCycle = new QuotaCounterKey(policy, "alice", start + Duration.FromHours(1));
@@ -175,18 +176,18 @@ public abstract partial class QuotaStoreContract
     {
         var store = CreateStore(Clock);
         var policy = NewPolicy();
-        var one = new QuotaCounterKey(policy, first, Clock.Now);
-        var two = new QuotaCounterKey(policy, second, Clock.Now);
+        var one = new QuotaCounterKey(policy, first, Clock.GetCurrentInstant());
+        var two = new QuotaCounterKey(policy, second, Clock.GetCurrentInstant());
 
         await store.TryAddAsync(one, Deltas(new QuotaMeterDelta("requests", 2, 10)), Expiry);
         await store.TryAddAsync(two, Deltas(new QuotaMeterDelta("requests", 3, 10)), Expiry);
-        await store.GetOrSetAnchorAsync(policy, first, Clock.Now);
-        await store.GetOrSetAnchorAsync(policy, second, Clock.Now + Duration.FromDays(1));
+        await store.GetOrSetAnchorAsync(policy, first, Clock.GetCurrentInstant());
+        await store.GetOrSetAnchorAsync(policy, second, Clock.GetCurrentInstant() + Duration.FromDays(1));
 
         Assert.Equal(2, (await store.ReadAsync(one))["requests"]);
         Assert.Equal(3, (await store.ReadAsync(two))["requests"]);
-        Assert.Equal(Clock.Now, await store.GetAnchorAsync(policy, first));
-        Assert.Equal(Clock.Now + Duration.FromDays(1), await store.GetAnchorAsync(policy, second));
+        Assert.Equal(Clock.GetCurrentInstant(), await store.GetAnchorAsync(policy, first));
+        Assert.Equal(Clock.GetCurrentInstant() + Duration.FromDays(1), await store.GetAnchorAsync(policy, second));
     }
 
     [Fact]

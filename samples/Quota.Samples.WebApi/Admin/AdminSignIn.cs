@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Quota.Samples.WebApi.Admin;
@@ -58,10 +57,17 @@ public static class AdminSignIn
             return SignInPage.Render(context, antiforgery, signedIn.Principal?.Identity?.Name, error: null);
         });
 
-        // [FromForm] makes ASP.NET Core check the antiforgery token the form carries (UseAntiforgery), so another site
-        // cannot sign a visitor in with a key of its choosing.
-        endpoints.MapPost("/sign-in", async (HttpContext context, [FromForm] string? key, IAntiforgery antiforgery, IOptionsMonitor<ApiKeyAuthenticationOptions> keys) =>
+        // The antiforgery token is checked here, as /sign-out does, so another site cannot sign a visitor in with a key of
+        // its choosing. Not with [FromForm]: under Native AOT the generated binding throws (500) on a bad token instead of
+        // answering 400.
+        endpoints.MapPost("/sign-in", async (HttpContext context, IAntiforgery antiforgery, IOptionsMonitor<ApiKeyAuthenticationOptions> keys) =>
         {
+            if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest();
+            }
+
+            var key = (await context.Request.ReadFormAsync(context.RequestAborted))["key"].ToString();
             var options = keys.Get(ApiKeyAuthenticationHandler.SchemeName);
             var user = string.IsNullOrEmpty(key) ? null : options.UserOf(key);
             if (user is null || !options.Admins.Contains(user))

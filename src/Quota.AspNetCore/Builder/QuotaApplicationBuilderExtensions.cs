@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -37,7 +36,7 @@ public static class QuotaApplicationBuilderExtensions
         var policies = services.GetService<HttpPolicies>() ?? throw new InvalidOperationException(NotRegistered);
         var plans = new EndpointPlans(policies);
         var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<QuotaMiddleware>();
-        var metrics = new QuotaHttpMetrics(services.GetService<IMeterFactory>());
+        var metrics = services.GetService<QuotaHttpMetrics>() ?? throw new InvalidOperationException(NotRegistered);
         var clock = services.GetRequiredService<IClock>();
         return app.Use(next =>
         {

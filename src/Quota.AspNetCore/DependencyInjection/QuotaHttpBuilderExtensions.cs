@@ -23,6 +23,7 @@ public static class QuotaHttpBuilderExtensions
         var services = builder.Services;
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IQuotaConfigurationContributor, QuotaHttpConfiguration>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QuotaOptions>, QuotaHttpOptionsValidator>());
+        services.TryAddSingleton<QuotaHttpMetrics>();
         services.TryAddSingleton(sp => HttpPolicies.Create(sp.GetRequiredService<IQuotaService>(), sp.GetRequiredService<IOptions<QuotaOptions>>().Value));
         if (configure is not null)
         {

@@ -2,18 +2,22 @@ using System.Diagnostics.Metrics;
 
 namespace Quota.AspNetCore;
 
-/// <summary>The middleware's instruments: one counter of requests per policy and result, like aspnetcore's rate-limiting metrics.</summary>
+/// <summary>
+/// The middleware's instruments, on a meter the application's <see cref="IMeterFactory"/> creates: one counter of requests
+/// per policy and outcome, like ASP.NET Core's <c>aspnetcore.rate_limiting.requests</c>.
+/// </summary>
 internal sealed class QuotaHttpMetrics
 {
     private readonly Counter<long> _requests;
 
-    public QuotaHttpMetrics(IMeterFactory? meterFactory)
+    public QuotaHttpMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory?.Create(QuotaHttpDiagnostics.MeterName) ?? new Meter(QuotaHttpDiagnostics.MeterName);
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(QuotaHttpDiagnostics.MeterName);
         _requests = meter.CreateCounter<long>(
             QuotaHttpDiagnostics.RequestsCounterName,
             "{request}",
-            "Requests a quota policy decided on, per policy and result (allowed, refused, shadow_refused, failed_open, failed_closed, unauthenticated).");
+            "Requests a quota policy decided on, per policy and outcome (allowed, refused, shadow_refused, failed_open, failed_closed, unauthenticated).");
     }
 
     public void Allowed(string policy) => Add(policy, "allowed");
@@ -22,17 +26,29 @@ internal sealed class QuotaHttpMetrics
 
     public void ShadowRefused(string policy) => Add(policy, "shadow_refused");
 
-    public void FailedOpen(string policy) => Add(policy, "failed_open");
+    public void FailedOpen(string policy, Exception? failure) => Add(policy, "failed_open", failure);
 
-    public void FailedClosed(string policy) => Add(policy, "failed_closed");
+    public void FailedClosed(string policy, Exception? failure) => Add(policy, "failed_closed", failure);
 
     public void Unauthenticated(string policy) => Add(policy, "unauthenticated");
 
-    private void Add(string policy, string result)
+    private void Add(string policy, string outcome)
     {
         if (_requests.Enabled)
         {
-            _requests.Add(1, new KeyValuePair<string, object?>("quota.policy", policy), new KeyValuePair<string, object?>("quota.result", result));
+            _requests.Add(1, new KeyValuePair<string, object?>("quota.policy", policy), new KeyValuePair<string, object?>("quota.outcome", outcome));
+        }
+    }
+
+    private void Add(string policy, string outcome, Exception? failure)
+    {
+        if (_requests.Enabled)
+        {
+            _requests.Add(
+                1,
+                new KeyValuePair<string, object?>("quota.policy", policy),
+                new KeyValuePair<string, object?>("quota.outcome", outcome),
+                new KeyValuePair<string, object?>("error.type", failure is null ? "_OTHER" : QuotaDiagnostics.ErrorType(failure)));
         }
     }
 }

@@ -80,16 +80,16 @@ internal sealed partial class QuotaMiddleware
 
                 return true;
             case QuotaOutcome.FailedOpen:
-                _metrics.FailedOpen(policy.Name);
+                _metrics.FailedOpen(policy.Name, decision.Failure);
                 QuotaHttpLog.FailedOpen(_logger, policy.Name, decision.Failure);
                 return true;
             case QuotaOutcome.FailedClosed when !policy.IsEnforced:
                 // A shadow policy never refuses, not even when its store fails.
-                _metrics.FailedOpen(policy.Name);
+                _metrics.FailedOpen(policy.Name, decision.Failure);
                 QuotaHttpLog.FailedOpen(_logger, policy.Name, decision.Failure);
                 return true;
             case QuotaOutcome.FailedClosed:
-                _metrics.FailedClosed(policy.Name);
+                _metrics.FailedClosed(policy.Name, decision.Failure);
                 QuotaHttpLog.FailedClosed(_logger, policy.Name, decision.Failure);
                 return false;
             default:

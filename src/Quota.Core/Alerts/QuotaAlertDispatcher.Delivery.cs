@@ -10,7 +10,7 @@ internal sealed partial class QuotaAlertDispatcher
         }
 
         var alert = pending.ToAlert();
-        _metrics.Alerts.Add(1, new("quota.policy", alert.Policy), new("quota.meter", alert.Meter), new("quota.threshold", alert.Percent));
+        _metrics.AlertRaised(alert.Policy, alert.Meter, alert.Percent);
         foreach (var handler in _handlers)
         {
             await InvokeAsync(handler, alert).ConfigureAwait(false);
@@ -26,6 +26,8 @@ internal sealed partial class QuotaAlertDispatcher
         var mark = new QuotaAlertMark(pending.Meter, pending.Percent, pending.ReachedAt);
         for (var attempt = 1; ; attempt++)
         {
+            var trace = _storeCalls.Start(pending.Counter.Policy, StoreOperation.MarkAlert);
+            Exception failed;
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -33,17 +35,29 @@ internal sealed partial class QuotaAlertDispatcher
                 return await _store.TryMarkAlertAsync(pending.Counter, mark, pending.ExpiresAt, timeout.Token)
                     .AsTask().WaitAsync(pending.StoreTimeout, _time, _stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!_stopping.IsCancellationRequested)
+            catch (Exception ex)
             {
-                if (attempt == MarkAttempts)
+                trace?.Fail(ex, timedOut: !_stopping.IsCancellationRequested && ex is TimeoutException or OperationCanceledException);
+                if (_stopping.IsCancellationRequested)
                 {
-                    _metrics.AlertsDropped.Add(1, new("quota.policy", pending.Counter.Policy), new("quota.reason", "store_failed"));
-                    QuotaAlertLog.MarkFailed(_logger, pending.Percent, pending.Counter.Policy, pending.Meter, attempt, ex);
-                    return false;
+                    throw;
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(100 << (2 * (attempt - 1))), _time, _stopping.Token).ConfigureAwait(false);
+                failed = ex;
             }
+            finally
+            {
+                trace?.Stop();
+            }
+
+            if (attempt == MarkAttempts)
+            {
+                _metrics.AlertDropped(pending.Counter.Policy, pending.Meter, pending.Percent, QuotaDiagnostics.ErrorType(failed));
+                QuotaAlertLog.MarkFailed(_logger, pending.Percent, pending.Counter.Policy, pending.Meter, attempt, failed);
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100 << (2 * (attempt - 1))), _time, _stopping.Token).ConfigureAwait(false);
         }
     }
 

@@ -29,6 +29,7 @@ internal sealed partial class QuotaAlertDispatcher : IAsyncDisposable, IDisposab
     private readonly IQuotaStore _store;
     private readonly IQuotaAlertHandler[] _handlers;
     private readonly QuotaMetrics _metrics;
+    private readonly StoreCallTelemetry _storeCalls;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly QuotaAlertOptions _options;
@@ -61,6 +62,7 @@ internal sealed partial class QuotaAlertDispatcher : IAsyncDisposable, IDisposab
         _store = store;
         _handlers = handlers.ToArray();
         _metrics = metrics;
+        _storeCalls = new StoreCallTelemetry(metrics, store);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(QuotaAlertLog.Category);
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -79,7 +81,7 @@ internal sealed partial class QuotaAlertDispatcher : IAsyncDisposable, IDisposab
         }
 
         var closed = Volatile.Read(ref _disposed) != 0;
-        _metrics.AlertsDropped.Add(1, new("quota.policy", alert.Counter.Policy), new("quota.reason", closed ? "shutdown" : "queue_full"));
+        _metrics.AlertDropped(alert.Counter.Policy, alert.Meter, alert.Percent, closed ? "shutdown" : "queue_full");
         if (!closed)
         {
             // Reported by the loop, once per burst, instead of one log line per dropped alert.
@@ -110,7 +112,7 @@ internal sealed partial class QuotaAlertDispatcher : IAsyncDisposable, IDisposab
                 while (_queue.Reader.TryRead(out var undelivered))
                 {
                     left++;
-                    _metrics.AlertsDropped.Add(1, new("quota.policy", undelivered.Counter.Policy), new("quota.reason", "shutdown"));
+                    _metrics.AlertDropped(undelivered.Counter.Policy, undelivered.Meter, undelivered.Percent, "shutdown");
                 }
 
                 if (left > 0)

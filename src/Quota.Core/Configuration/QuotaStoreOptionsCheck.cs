@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,8 @@ internal sealed class QuotaStoreOptionsCheck
 
     private QuotaStoreOptionsCheck(Func<IServiceProvider, IEnumerable<string>> problems) => _problems = problems;
 
-    public static QuotaStoreOptionsCheck For<TOptions>()
+    // IOptions<T> creates T with its parameterless constructor: trimming must keep it.
+    public static QuotaStoreOptionsCheck For<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>()
         where TOptions : class
         => new(static services =>
         {

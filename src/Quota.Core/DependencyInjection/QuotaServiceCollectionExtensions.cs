@@ -13,7 +13,8 @@ public static class QuotaServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="IQuotaService"/> with the in-memory store, <see cref="IClock"/> (the system clock unless the
     /// application registered its own), <see cref="TimeProvider"/> (the system's unless the application registered its
-    /// own; it runs the timers of store calls' deadlines) and options validation at start-up.
+    /// own; it runs the timers of store calls' deadlines), metrics through <see cref="System.Diagnostics.Metrics.IMeterFactory"/>
+    /// (<see cref="QuotaDiagnostics"/>) and options validation at start-up.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <returns>A builder for policies and the store.</returns>
@@ -24,6 +25,8 @@ public static class QuotaServiceCollectionExtensions
         // The one place the wall clock enters Quota; everything else asks IClock, so tests can register their own.
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(TimeProvider.System);
+        // Meters through the application's IMeterFactory (the host registers one; a bare ServiceCollection gets it here).
+        services.AddMetrics();
         services.TryAddSingleton<QuotaMetrics>();
         services.TryAddSingleton<IQuotaStore>(sp => new InMemoryQuotaStore(sp.GetRequiredService<IClock>()));
         services.TryAddSingleton<QuotaAlertDispatcher>();

@@ -25,6 +25,7 @@ internal sealed partial class LeaseGrants : LocalGrants, IAsyncDisposable
     private readonly PolicyRuntime _runtime;
     private readonly QuotaTimeSource _time;
     private readonly QuotaMetrics _metrics;
+    private readonly StoreCallTelemetry _storeCalls;
     private readonly QuotaAlertDispatcher _alerts;
     private readonly ITimer _settleTimer;
     private readonly string _instance;
@@ -34,8 +35,9 @@ internal sealed partial class LeaseGrants : LocalGrants, IAsyncDisposable
     private long _serial;
     private int _disposed;
 
-    public LeaseGrants(PolicyRuntime runtime, IQuotaLeaseStore store, QuotaTimeSource time, TimeProvider timer, QuotaMetrics metrics, QuotaAlertDispatcher alerts)
+    public LeaseGrants(PolicyRuntime runtime, IQuotaLeaseStore store, QuotaTimeSource time, TimeProvider timer, QuotaMetrics metrics, StoreCallTelemetry storeCalls, QuotaAlertDispatcher alerts)
     {
+        _storeCalls = storeCalls;
         _runtime = runtime;
         Store = store;
         _time = time;
@@ -53,6 +55,28 @@ internal sealed partial class LeaseGrants : LocalGrants, IAsyncDisposable
     }
 
     public IQuotaLeaseStore Store { get; }
+
+    /// <summary>
+    /// Makes a lease call, measured and traced as a store call (<c>db.operation.name</c> <c>Lease</c>) like the service's
+    /// own. It has no deadline: a settle that fails or hangs holds only its own lease, and is retried by the next settle.
+    /// </summary>
+    public async ValueTask<QuotaLeaseResult> LeaseAsync(QuotaCounterKey counter, string holder, ReadOnlyMemory<QuotaLeaseDelta> deltas, Instant expiresAt)
+    {
+        var trace = _storeCalls.Start(_runtime.Name, StoreOperation.Lease);
+        try
+        {
+            return await Store.LeaseAsync(counter, holder, deltas, expiresAt, LeaseExpiry(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            trace?.Fail(ex, timedOut: false);
+            throw;
+        }
+        finally
+        {
+            trace?.Stop();
+        }
+    }
 
     public TimeProvider Timer { get; }
 
@@ -154,34 +178,11 @@ internal sealed partial class LeaseGrants : LocalGrants, IAsyncDisposable
 
     public Instant LeaseExpiry() => _time.Exact() + _lifetime;
 
-    public void CountAnswer(bool local)
-    {
-        if (_metrics.Answers.Enabled)
-        {
-            _metrics.Answers.Add(1, new("quota.policy", _runtime.Name), new("quota.answer", local ? "local" : "store"));
-        }
-    }
+    public void CountAnswer(bool local) => _metrics.LeaseAnswered(_runtime.Name, local);
 
-    public void CountLease(string meter, long reserved, long settled, long reclaimed)
-    {
-        KeyValuePair<string, object?> policy = new("quota.policy", _runtime.Name), tag = new("quota.meter", meter);
-        if (reserved > 0)
-        {
-            _metrics.LeaseReserved.Add(reserved, policy, tag);
-        }
+    public void CountLease(string meter, long reserved, long settled, long reclaimed) => _metrics.LeaseCalled(_runtime.Name, meter, reserved, settled, reclaimed);
 
-        if (settled > 0)
-        {
-            _metrics.LeaseSettled.Add(settled, policy, tag);
-        }
-
-        if (reclaimed > 0)
-        {
-            _metrics.LeaseReclaimed.Add(reclaimed, policy, tag);
-        }
-    }
-
-    public void CountFailure() => _metrics.LeaseFailures.Add(1, new KeyValuePair<string, object?>("quota.policy", _runtime.Name));
+    public void CountFailure() => _metrics.LeaseFailed(_runtime.Name);
 
     /// <summary>Drops a closed lease; one not fully reported stays for the next settle to retry.</summary>
     public void Forget(LocalLease lease, bool fullyReported)

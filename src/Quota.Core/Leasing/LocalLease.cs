@@ -190,7 +190,7 @@ internal sealed class LocalLease
         QuotaLeaseResult answer;
         try
         {
-            answer = await _owner.Store.LeaseAsync(Key, Holder, deltas, Box.ExpiresAt, _owner.LeaseExpiry(), CancellationToken.None).ConfigureAwait(false);
+            answer = await _owner.LeaseAsync(Key, Holder, deltas, Box.ExpiresAt).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

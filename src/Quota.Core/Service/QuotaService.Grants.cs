@@ -34,7 +34,7 @@ internal sealed partial class QuotaService
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
         var grant = new QuotaGrant(meter, amount, reason, now);
         var expiresAt = resolved.Box.ExpiresAt;
-        var result = await StoreAsync(runtime, token => _store.GrantAsync(counter, grant, long.MaxValue - allowance, expiresAt, token), cancellationToken).ConfigureAwait(false);
+        var result = await StoreAsync(runtime, StoreOperation.Grant, token => _store.GrantAsync(counter, grant, long.MaxValue - allowance, expiresAt, token), cancellationToken).ConfigureAwait(false);
         if (!result.Applied)
         {
             throw new ArgumentOutOfRangeException(nameof(amount), amount, string.Create(CultureInfo.InvariantCulture, $"Granting {amount} more '{meter}' under quota policy '{runtime.Name}' would take the limit past {long.MaxValue} (allowance {allowance}, granted this cycle {result.Total}); nothing was granted. Grant at most {long.MaxValue - allowance - result.Total}."));
@@ -52,8 +52,8 @@ internal sealed partial class QuotaService
     {
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
         var snapshot = runtime.Local is { } local
-            ? await StoreAsync(runtime, token => local.ReadAsync(counter, t => ReadCounterAsync(counter, t), token), cancellationToken).ConfigureAwait(false)
-            : await StoreAsync(runtime, token => ReadCounterAsync(counter, token), cancellationToken).ConfigureAwait(false);
+            ? await StoreAsync(runtime, StoreOperation.ReadCounters, token => local.ReadAsync(counter, t => ReadCounterAsync(counter, t), token), cancellationToken).ConfigureAwait(false)
+            : await StoreAsync(runtime, StoreOperation.ReadCounters, token => ReadCounterAsync(counter, token), cancellationToken).ConfigureAwait(false);
         return Usage(runtime, resolved.Anchor, resolved.Cycle, resolved.Allowances, snapshot);
     }
 

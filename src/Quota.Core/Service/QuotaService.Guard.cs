@@ -6,20 +6,23 @@ namespace Quota;
 internal sealed partial class QuotaService
 {
     /// <summary>
-    /// Starts the one deadline of a store call: the token the store receives (see <see cref="StoreDeadline"/>). Arm it
-    /// with <see cref="StoreDeadline.Arm"/> once the call turns out to be pending, and dispose it when the call is over.
+    /// Starts the one deadline of a store call: the token the store receives (see <see cref="StoreDeadline"/>), and the
+    /// call's measurement and span (named by <paramref name="operation"/>, a <see cref="StoreOperation"/>) when anyone
+    /// listens. Arm it with <see cref="StoreDeadline.Arm"/> when the call goes on asynchronously, and dispose it when the
+    /// call is over.
     /// </summary>
-    private StoreDeadline StartDeadline(PolicyRuntime runtime, CancellationToken cancellationToken)
-        => new(runtime.Policy.StoreTimeout, _timeProvider, cancellationToken);
+    private StoreDeadline StartDeadline(PolicyRuntime runtime, string operation, CancellationToken cancellationToken)
+        => new(cancellationToken, _storeCalls.Start(runtime.Name, operation));
 
     /// <summary>
     /// Runs a store call under its deadline: the store receives the deadline's token and bounds its own I/O by it; the
-    /// service does not wait on its own, it only maps the outcome (see <see cref="AsStoreFailure"/>).
+    /// service does not wait on its own, it only maps the outcome (see <see cref="AsStoreFailure"/>). The call is measured
+    /// and traced under <paramref name="operation"/>, a <see cref="StoreOperation"/> name.
     /// </summary>
     /// <exception cref="QuotaStoreException">The store failed, or the call ran out of time.</exception>
-    private ValueTask<T> StoreAsync<T>(PolicyRuntime runtime, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    private ValueTask<T> StoreAsync<T>(PolicyRuntime runtime, string operation, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
-        var deadline = StartDeadline(runtime, cancellationToken);
+        var deadline = StartDeadline(runtime, operation, cancellationToken);
         ValueTask<T> pending;
         try
         {
@@ -33,6 +36,7 @@ internal sealed partial class QuotaService
         }
         catch (Exception ex)
         {
+            deadline.Fail(ex);
             var failure = AsStoreFailure(runtime, ex, cancellationToken, deadline.Expired);
             deadline.Dispose();
             if (failure is null)
@@ -43,15 +47,12 @@ internal sealed partial class QuotaService
             return ValueTask.FromException<T>(failure);
         }
 
-        if (!pending.IsCompleted)
-        {
-            deadline.Arm();
-        }
+        deadline.Arm(pending.IsCompleted, runtime.Policy.StoreTimeout, _timeProvider);
         return AwaitStoreAsync(runtime, pending, deadline);
     }
 
-    private async ValueTask StoreAsync(PolicyRuntime runtime, Func<CancellationToken, ValueTask> call, CancellationToken cancellationToken)
-        => await StoreAsync(runtime, async token =>
+    private async ValueTask StoreAsync(PolicyRuntime runtime, string operation, Func<CancellationToken, ValueTask> call, CancellationToken cancellationToken)
+        => await StoreAsync(runtime, operation, async token =>
         {
             await call(token).ConfigureAwait(false);
             return true;
@@ -64,9 +65,15 @@ internal sealed partial class QuotaService
         {
             return await pending.ConfigureAwait(false);
         }
-        catch (Exception ex) when (AsStoreFailure(runtime, ex, deadline.Caller, deadline.Expired) is { } failure)
+        catch (Exception ex)
         {
-            throw failure;
+            deadline.Fail(ex);
+            if (AsStoreFailure(runtime, ex, deadline.Caller, deadline.Expired) is { } failure)
+            {
+                throw failure;
+            }
+
+            throw;
         }
         finally
         {

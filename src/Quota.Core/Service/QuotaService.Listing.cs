@@ -41,7 +41,7 @@ internal sealed partial class QuotaService
     private async ValueTask<QuotaUsagePage> GetUsagePageCoreAsync(PolicyRuntime runtime, QuotaListOptions options, CancellationToken cancellationToken)
     {
         var at = options.At!.Value;
-        var page = await BulkAsync(runtime, _store.ListSubjectsAsync(runtime.Name, options.Continuation, options.PageSize, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var page = await BulkAsync(runtime, StoreOperation.ListSubjects, token => _store.ListSubjectsAsync(runtime.Name, options.Continuation, options.PageSize, token), cancellationToken).ConfigureAwait(false);
         var placed = new List<(CycleBox Box, IReadOnlyDictionary<string, long> Allowances)>(page.Subjects.Count);
         var counters = new List<QuotaCounterKey>(page.Subjects.Count);
         foreach (var subject in page.Subjects)
@@ -58,7 +58,7 @@ internal sealed partial class QuotaService
 
         var snapshots = counters.Count == 0
             ? []
-            : await BulkAsync(runtime, _store.ReadCountersAsync(counters, cancellationToken), cancellationToken).ConfigureAwait(false);
+            : await BulkAsync(runtime, StoreOperation.ReadCounters, token => _store.ReadCountersAsync(counters, token), cancellationToken).ConfigureAwait(false);
         var items = new List<QuotaUsage>(snapshots.Count);
         for (var i = 0; i < snapshots.Count; i++)
         {
@@ -104,17 +104,29 @@ internal sealed partial class QuotaService
     /// <summary>
     /// Awaits a listing's store call, turning the store's failures into <see cref="QuotaStoreException"/> as every store
     /// call does, but bounded only by the caller's token: a page of a thousand counters may rightly take longer than the
-    /// policy's <see cref="QuotaPolicy.StoreTimeout"/>, which is meant for one consume.
+    /// policy's <see cref="QuotaPolicy.StoreTimeout"/>, which is meant for one consume. Measured and traced as every
+    /// store call is.
     /// </summary>
-    private static async ValueTask<T> BulkAsync<T>(PolicyRuntime runtime, ValueTask<T> call, CancellationToken cancellationToken)
+    private async ValueTask<T> BulkAsync<T>(PolicyRuntime runtime, string operation, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
+        var trace = _storeCalls.Start(runtime.Name, operation);
         try
         {
-            return await call.ConfigureAwait(false);
+            return await call(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (AsStoreFailure(runtime, ex, cancellationToken) is { } failure)
+        catch (Exception ex)
         {
-            throw failure;
+            trace?.Fail(ex, timedOut: false);
+            if (AsStoreFailure(runtime, ex, cancellationToken) is { } failure)
+            {
+                throw failure;
+            }
+
+            throw;
+        }
+        finally
+        {
+            trace?.Stop();
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed partial class QuotaService
                     throw new OptionsValidationException(Options.DefaultName, typeof(QuotaOptions), [LeaseRefusal(runtime.Name, _store)]);
                 }
 
-                runtime.Local = new LeaseGrants(runtime, leasing, _time, timer, _metrics, _alerts);
+                runtime.Local = new LeaseGrants(runtime, leasing, _time, timer, _metrics, _storeCalls, _alerts);
             }
         }
     }

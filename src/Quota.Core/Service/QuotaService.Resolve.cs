@@ -92,11 +92,11 @@ internal sealed partial class QuotaService
                 default:
                     if (setAnchor)
                     {
-                        anchor = await StoreAsync(runtime, token => _store.GetOrSetAnchorAsync(runtime.Name, key, now, token), cancellationToken).ConfigureAwait(false);
+                        anchor = await StoreAsync(runtime, StoreOperation.GetOrSetAnchor, token => _store.GetOrSetAnchorAsync(runtime.Name, key, now, token), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        var stored = await StoreAsync(runtime, token => _store.GetAnchorAsync(runtime.Name, key, token), cancellationToken).ConfigureAwait(false);
+                        var stored = await StoreAsync(runtime, StoreOperation.GetAnchor, token => _store.GetAnchorAsync(runtime.Name, key, token), cancellationToken).ConfigureAwait(false);
 
                         // A subject that never used the policy has no anchor yet: report the cycle that would start now, without storing it.
                         anchored = stored.HasValue;

@@ -12,6 +12,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
     private readonly IQuotaStore _store;
     private readonly QuotaTimeSource _time;
     private readonly QuotaMetrics _metrics;
+    private readonly StoreCallTelemetry _storeCalls;
     private readonly QuotaAlertDispatcher _alerts;
     private readonly TimeProvider _timeProvider;
     private PolicyRuntime? _lastPolicy;
@@ -19,7 +20,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
     /// <param name="options">The policies.</param>
     /// <param name="store">Where usage lives.</param>
     /// <param name="clock">Decides "now" for cycles and expiry.</param>
-    /// <param name="metrics">Counts consumes, refusals and store failures.</param>
+    /// <param name="metrics">Counts decisions and amounts, and measures store calls.</param>
     /// <param name="alerts">Delivers the threshold alerts consumes and records reach.</param>
     /// <param name="timeProvider">Runs the timers of store calls' deadlines and leases' settles; the system's when <see langword="null"/>.</param>
     public QuotaService(IOptions<QuotaOptions> options, IQuotaStore store, IClock clock, QuotaMetrics metrics, QuotaAlertDispatcher alerts, TimeProvider? timeProvider = null)
@@ -49,6 +50,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         _store = store;
         _time = new QuotaTimeSource(clock, value.ClockReadInterval);
         _metrics = metrics;
+        _storeCalls = new StoreCallTelemetry(metrics, store);
         _alerts = alerts;
         _timeProvider = timeProvider ?? TimeProvider.System;
         AttachLocalGrants(_timeProvider);
@@ -96,10 +98,10 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         var deltas = ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
         var expiresAt = resolved.Box.ExpiresAt;
-        var result = await StoreAsync(runtime, token => _store.AddAsync(counter, deltas, expiresAt, idempotencyId, token), cancellationToken).ConfigureAwait(false);
+        var result = await StoreAsync(runtime, StoreOperation.Add, token => _store.AddAsync(counter, deltas, expiresAt, idempotencyId, token), cancellationToken).ConfigureAwait(false);
         if (result.Applied)
         {
-            CountConsumed(runtime, deltas);
+            _metrics.Counted(runtime.Name, deltas);
             if (runtime.ConsumeThresholds is not null)
             {
                 WatchThresholds(runtime, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), WithAllowances(deltas, resolved.Allowances, result.Granted), result.Values);
@@ -123,7 +125,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
             ? [new QuotaMeterDelta(QuotaDeltas.RequestsMeter, 1)]
             : ToUnlimited(QuotaDeltas.Build(resolved.Allowances, amounts), amounts.Count);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, (cycle ?? resolved.Cycle).Start);
-        await StoreAsync(runtime, token => _store.SubtractAsync(counter, deltas, token), cancellationToken).ConfigureAwait(false);
+        await StoreAsync(runtime, StoreOperation.Subtract, token => _store.SubtractAsync(counter, deltas, token), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<QuotaUsage> GetUsageAsync(string policy, QuotaSubject subject, CancellationToken cancellationToken = default)
@@ -142,7 +144,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         var now = _time.Exact();
         var resolved = await ResolveAsync(runtime, subject, now, setAnchor: false, cancellationToken).ConfigureAwait(false);
         var counter = new QuotaCounterKey(runtime.Name, resolved.Key, resolved.Cycle.Start);
-        await StoreAsync(runtime, token => _store.ResetAsync(counter, token), cancellationToken).ConfigureAwait(false);
+        await StoreAsync(runtime, StoreOperation.Reset, token => _store.ResetAsync(counter, token), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -177,7 +179,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
             }
         }
 
-        var deadline = StartDeadline(runtime, cancellationToken);
+        var deadline = StartDeadline(runtime, StoreOperation.TryAdd, cancellationToken);
         ValueTask<QuotaStoreResult> call;
         try
         {
@@ -192,6 +194,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         }
         catch (Exception ex)
         {
+            deadline.Fail(ex);
             var failure = AsStoreFailure(runtime, ex, cancellationToken, deadline.Expired);
             deadline.Dispose();
             if (failure is null)
@@ -202,10 +205,7 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
             return new ValueTask<QuotaDecision>(Failed(runtime, resolved.Key, resolved.Box, now, failure));
         }
 
-        if (!call.IsCompleted)
-        {
-            deadline.Arm();
-        }
+        deadline.Arm(call.IsCompleted, runtime.Policy.StoreTimeout, _timeProvider);
         return FinishConsumeAsync(runtime, resolved, now, deltas, call, local, deadline);
     }
 
@@ -214,20 +214,28 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<QuotaDecision> FinishConsumeAsync(PolicyRuntime runtime, Resolved resolved, Instant now, QuotaMeterDelta[] deltas, ValueTask<QuotaStoreResult> call, LocalGrants? local, StoreDeadline deadline)
     {
+        QuotaStoreResult result;
         try
         {
-            var result = await call.ConfigureAwait(false);
-            local?.OnStoreAnswer(resolved.Box, deltas, result);
-            return Decide(runtime, resolved, now, deltas, result);
+            result = await call.ConfigureAwait(false);
         }
-        catch (Exception ex) when (AsStoreFailure(runtime, ex, deadline.Caller, deadline.Expired) is { } failure)
+        catch (Exception ex)
         {
+            deadline.Fail(ex);
+            if (AsStoreFailure(runtime, ex, deadline.Caller, deadline.Expired) is not { } failure)
+            {
+                throw;
+            }
+
             return Failed(runtime, resolved.Key, resolved.Box, now, failure);
         }
         finally
         {
             deadline.Dispose();
         }
+
+        local?.OnStoreAnswer(resolved.Box, deltas, result);
+        return Decide(runtime, resolved, now, deltas, result);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -252,24 +260,20 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         {
             if (policy.Enforcement == QuotaEnforcement.Shadow)
             {
-                var added = await StoreAsync(runtime, token => _store.AddAsync(counter, deltas, expiresAt, null, token), cancellationToken).ConfigureAwait(false);
+                var added = await StoreAsync(runtime, StoreOperation.Add, token => _store.AddAsync(counter, deltas, expiresAt, null, token), cancellationToken).ConfigureAwait(false);
                 deltas = QuotaDeltas.WithGranted(deltas, added.Granted);
                 var over = FirstOver(deltas, added.Values);
-                CountConsumed(runtime, deltas);
+                var outcome = over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed;
+                _metrics.Decided(runtime.Name, outcome, deltas, over >= 0 ? deltas[over].Meter : null);
                 if (runtime.ConsumeThresholds is not null)
                 {
                     WatchThresholds(runtime, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, added.Values);
                 }
 
-                if (over >= 0)
-                {
-                    _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[over].Meter), new("quota.enforcement", "shadow"));
-                }
-
-                return new QuotaDecision(over >= 0 ? QuotaOutcome.ShadowRefused : QuotaOutcome.Allowed, policy, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, added.Values, over);
+                return new QuotaDecision(outcome, policy, resolved.Key, resolved.Box, now.ToUnixTimeTicks(), deltas, added.Values, over);
             }
 
-            var result = await StoreAsync(runtime, token => _store.TryAddAsync(counter, deltas, expiresAt, token), cancellationToken).ConfigureAwait(false);
+            var result = await StoreAsync(runtime, StoreOperation.TryAdd, token => _store.TryAddAsync(counter, deltas, expiresAt, token), cancellationToken).ConfigureAwait(false);
             runtime.Local?.OnStoreAnswer(resolved.Box, deltas, result);
             return Decide(runtime, resolved, now, deltas, result);
         }
@@ -308,25 +312,18 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private QuotaDecision Conclude(PolicyRuntime runtime, string key, CycleBox box, long nowTicks, QuotaMeterDelta[] deltas, QuotaStoreResult result)
     {
-        if (result.Applied)
-        {
-            CountConsumed(runtime, deltas);
-        }
-        else if (_metrics.Refused.Enabled)
-        {
-            _metrics.Refused.Add(1, new("quota.policy", runtime.Name), new("quota.meter", deltas[result.RefusedIndex].Meter), new("quota.enforcement", "enforce"));
-        }
-
-        return new QuotaDecision(result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused, runtime.Policy, key, box, nowTicks, deltas, result.Values, result.RefusedIndex);
+        var outcome = result.Applied ? QuotaOutcome.Allowed : QuotaOutcome.Refused;
+        _metrics.Decided(runtime.Name, outcome, deltas, result.Applied ? null : deltas[result.RefusedIndex].Meter);
+        return new QuotaDecision(outcome, runtime.Policy, key, box, nowTicks, deltas, result.Values, result.RefusedIndex);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private QuotaDecision Failed(PolicyRuntime runtime, string key, CycleBox cycle, Instant now, QuotaStoreException failure)
     {
         var policy = runtime.Policy;
-        var open = policy.FailureMode == QuotaFailureMode.FailOpen;
-        _metrics.StoreFailures.Add(1, new("quota.policy", runtime.Name), new("quota.failure_mode", open ? "fail_open" : "fail_closed"));
-        return new QuotaDecision(open ? QuotaOutcome.FailedOpen : QuotaOutcome.FailedClosed, policy, key, cycle, now.ToUnixTimeTicks(), [], default, -1, failure);
+        var outcome = policy.FailureMode == QuotaFailureMode.FailOpen ? QuotaOutcome.FailedOpen : QuotaOutcome.FailedClosed;
+        _metrics.Failed(runtime.Name, outcome, failure);
+        return new QuotaDecision(outcome, policy, key, cycle, now.ToUnixTimeTicks(), [], default, -1, failure);
     }
 
     private static int FirstOver(QuotaMeterDelta[] deltas, QuotaCounterValues after)
@@ -340,22 +337,6 @@ internal sealed partial class QuotaService : IQuotaService, IAsyncDisposable, ID
         }
 
         return -1;
-    }
-
-    private void CountConsumed(PolicyRuntime runtime, QuotaMeterDelta[] deltas)
-    {
-        if (!_metrics.Consumed.Enabled)
-        {
-            return;
-        }
-
-        foreach (var delta in deltas)
-        {
-            if (delta.Amount > 0)
-            {
-                _metrics.Consumed.Add(delta.Amount, new("quota.policy", runtime.Name), new("quota.meter", delta.Meter));
-            }
-        }
     }
 
     /// <summary>Keeps the first <paramref name="count"/> deltas (the caller's meters) and drops their limits.</summary>

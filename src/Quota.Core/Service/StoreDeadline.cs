@@ -7,7 +7,9 @@ namespace Quota;
 /// </summary>
 /// <remarks>
 /// The timer runs on the application's <see cref="TimeProvider"/> and is created only once the store returns a call
-/// that has not completed yet, so a store that answers synchronously pays for no timer.
+/// that has not completed yet, so a store that answers synchronously pays for no timer. The deadline is also where the
+/// call is measured and traced (<see cref="StoreCallTrace"/>, <see langword="null"/> when nothing listens): from its
+/// creation to its disposal.
 /// </remarks>
 internal sealed class StoreDeadline : IDisposable
 {
@@ -25,14 +27,15 @@ internal sealed class StoreDeadline : IDisposable
 
     private readonly CancellationTokenSource _source = new();
     private readonly CancellationTokenRegistration _caller;
-    private readonly TimeSpan _timeout;
-    private readonly TimeProvider _time;
+
+    // The timeout and TimeProvider are Arm's arguments, not fields: one deadline is allocated per pending store call,
+    // and the trace's field (null when nothing listens) then costs no byte over a deadline without it.
+    private readonly StoreCallTrace? _trace;
     private ITimer? _timer;
 
-    public StoreDeadline(TimeSpan timeout, TimeProvider time, CancellationToken caller)
+    public StoreDeadline(CancellationToken caller, StoreCallTrace? trace = null)
     {
-        _timeout = timeout;
-        _time = time;
+        _trace = trace;
         Caller = caller;
         if (caller.CanBeCanceled)
         {
@@ -49,11 +52,28 @@ internal sealed class StoreDeadline : IDisposable
     /// <summary>Gets a value indicating whether the call ran out of time (rather than the caller cancelling it).</summary>
     public bool Expired => _source.IsCancellationRequested && !Caller.IsCancellationRequested;
 
-    /// <summary>Starts the clock: the token is cancelled one timeout from now. Called once the call is known to be pending.</summary>
-    public void Arm() => _timer = _time.CreateTimer(OnDeadline, _source, _timeout, Timeout.InfiniteTimeSpan);
+    /// <summary>
+    /// The call goes on without the frame that started it: starts the clock on <paramref name="time"/> (the token is
+    /// cancelled <paramref name="timeout"/> from now) unless the call has <paramref name="completed"/> already, and gives
+    /// that frame back its current activity.
+    /// </summary>
+    public void Arm(bool completed, TimeSpan timeout, TimeProvider time)
+    {
+        if (!completed)
+        {
+            _timer = time.CreateTimer(OnDeadline, _source, timeout, Timeout.InfiniteTimeSpan);
+        }
 
+        _trace?.Detach();
+    }
+
+    /// <summary>Notes that the call threw <paramref name="error"/>, for its measurement and span; call it before <see cref="Dispose"/>.</summary>
+    public void Fail(Exception error) => _trace?.Fail(error, Expired);
+
+    /// <summary>Ends the call: records its duration, ends its span, and releases its timer and tokens.</summary>
     public void Dispose()
     {
+        _trace?.Stop();
         _timer?.Dispose();
         _caller.Dispose();
         _source.Dispose();

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Quota.Stores.Redis;
 
-/// <summary>The Redis store's log messages, with stable event ids.</summary>
+/// <summary>The Redis store's log messages, with stable event ids (4001–4099).</summary>
 internal static partial class RedisQuotaStoreLog
 {
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Quota Redis store lost its connection to {EndPoint} ({FailureType}); calls fail fast and each policy's failure mode applies until it is back.")]

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Net;
 using System.Text.Json;
 using Quota.AspNetCore.Tests.Support;
@@ -25,7 +26,7 @@ public sealed class QuotaAdminListingTests
     [Fact]
     public async Task Usage_lists_each_subject_with_used_limit_remaining_percent_anchor_and_next_reset()
     {
-        var clock = FakeClock.Default();
+        var clock = FakeClock.FromUtc(2026, 1, 1);
         var delivered = new TaskCompletionSource();
         await using var host = await AdminHost.StartAsync(clock: clock, quota: q => q.AddAlertHandler((_, _) =>
         {
@@ -59,7 +60,7 @@ public sealed class QuotaAdminListingTests
     [Fact]
     public async Task Pages_follow_the_next_link_through_every_subject_in_the_cycles_of_the_first_page()
     {
-        var clock = FakeClock.Default();
+        var clock = FakeClock.FromUtc(2026, 1, 1);
         await using var host = await AdminHost.StartAsync(clock: clock);
         var keys = Enumerable.Range(0, 7).Select(i => $"user {i}/{(char)('a' + i)}").ToArray();
         foreach (var key in keys)
@@ -97,7 +98,7 @@ public sealed class QuotaAdminListingTests
     [Fact]
     public async Task At_lists_the_cycle_that_contains_it_while_its_counters_are_kept()
     {
-        var clock = FakeClock.Default();
+        var clock = FakeClock.FromUtc(2026, 1, 1);
         await using var host = await AdminHost.StartAsync(clock: clock, quota: q => q.Configure(o => o.ExpiredCounterRetention = TimeSpan.FromDays(400)));
         await host.TrafficAsync("alice", 3);
         clock.Advance(Duration.FromDays(35));
@@ -120,7 +121,7 @@ public sealed class QuotaAdminListingTests
     [Fact]
     public async Task IncludeUnused_lists_subjects_with_nothing_in_the_cycle_at_zero()
     {
-        var clock = FakeClock.Default();
+        var clock = FakeClock.FromUtc(2026, 1, 1);
         await using var host = await AdminHost.StartAsync(clock: clock);
         await host.TrafficAsync("alice", 1);
         clock.Advance(Duration.FromDays(40));

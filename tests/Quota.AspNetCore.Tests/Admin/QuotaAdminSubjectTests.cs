@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Net;
 using System.Text.Json;
 using Quota.AspNetCore.Tests.Support;
@@ -103,7 +104,7 @@ public sealed class QuotaAdminSubjectTests
     [Fact]
     public async Task A_leased_subject_shows_what_is_spent_and_what_is_reserved_apart_in_every_view()
     {
-        var clock = FakeClock.Default();
+        var clock = FakeClock.FromUtc(2026, 1, 1);
         await using var host = await AdminHost.StartAsync(quota: q => q.UseStore(_ => new ReservingStore(clock, reserved: 3)), clock: clock);
         await host.TrafficAsync("alice", 4);
 

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Configuration;
@@ -176,7 +177,7 @@ public sealed class ConfigurationStartUpTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($$"""{ "Quota": {{section}} }""")));
-        builder.Services.AddSingleton<IClock>(FakeClock.Default());
+        builder.Services.AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         builder.Services.AddQuota(builder.Configuration.GetSection("Quota")).AddHttp();
         var host = builder.Build();
         await host.StartAsync();

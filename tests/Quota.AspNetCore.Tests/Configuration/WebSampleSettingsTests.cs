@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -25,7 +26,7 @@ public sealed class WebSampleSettingsTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddJsonFile(SampleSettings());
-        builder.Services.AddSingleton<IClock>(FakeClock.Default());
+        builder.Services.AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         var section = builder.Configuration.GetSection("Quota");
 
         // As the sample registers it, with the store in memory: UseSqliteStore(section.GetSection("Sqlite")) claims that section.

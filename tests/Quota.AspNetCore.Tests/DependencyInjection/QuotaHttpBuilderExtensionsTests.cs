@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -42,7 +43,7 @@ public sealed class QuotaHttpBuilderExtensionsTests
             .ConfigureWebHost(web => web.UseTestServer()
                 .ConfigureServices((context, services) =>
                 {
-                    services.AddSingleton<IClock>(FakeClock.Default());
+                    services.AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
                     services.AddRouting();
                     services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
                     var section = context.Configuration.GetSection("Quota");

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,7 @@ public sealed class EndpointPlansTests
 
     private static EndpointPlans Plans(string? global = null)
     {
-        var services = new ServiceCollection().AddSingleton<NodaTime.IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<NodaTime.IClock>(FakeClock.FromUtc(2026, 1, 1));
         var quota = services.AddQuota();
         foreach (var name in Names)
         {

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +9,7 @@ public sealed class QuotaFeatureTests
 {
     private static HttpPolicy[] Policies(params string[] names)
     {
-        var services = new ServiceCollection().AddSingleton<NodaTime.IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<NodaTime.IClock>(FakeClock.FromUtc(2026, 1, 1));
         var quota = services.AddQuota();
         foreach (var name in names)
         {

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

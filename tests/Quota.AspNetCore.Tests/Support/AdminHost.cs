@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -48,7 +49,7 @@ public sealed class QuotaTestHost : IAsyncDisposable
         bool kestrel = false,
         bool authorization = false)
     {
-        clock ??= FakeClock.Default();
+        clock ??= FakeClock.FromUtc(2026, 1, 1);
         var logs = new CapturingLoggerProvider();
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Quota.Tests.Alerts;
 /// </summary>
 public sealed class QuotaAlertDispatcherTests
 {
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
     private readonly CapturingLoggerProvider _logs = new();
 
     private ServiceProvider Start(Action<QuotaBuilder> configure, IQuotaStore? store = null)
@@ -114,7 +115,13 @@ public sealed class QuotaAlertDispatcherTests
         var release = new TaskCompletionSource();
         var slow = new AlertRecorder { Hold = release.Task };
         var dropped = new List<(long Value, string? Reason)>();
-        using var listener = Listen("quota.alerts.dropped", (value, tags) => dropped.Add((value, tags.GetValueOrDefault("quota.reason") as string)));
+        using var listener = Listen("quota.alerts", (value, tags) =>
+        {
+            if (tags["quota.alert.result"] is "dropped")
+            {
+                dropped.Add((value, tags.GetValueOrDefault("error.type") as string));
+            }
+        });
         var provider = Start(q => q.AddAlertHandler(_ => slow).Configure(o => o.Alerts.QueueCapacity = 2));
         var quota = provider.GetRequiredService<IQuotaService>();
 
@@ -175,8 +182,8 @@ public sealed class QuotaAlertDispatcherTests
     [Fact]
     public async Task Every_alert_is_a_log_line_and_a_metric()
     {
-        var raised = new List<(long Value, string? Policy, string? Meter, object? Threshold)>();
-        using var listener = Listen("quota.alerts", (value, tags) => raised.Add((value, tags["quota.policy"] as string, tags["quota.meter"] as string, tags["quota.threshold"])));
+        var raised = new List<(long Value, string? Policy, string? Meter, object? Threshold, string? Result)>();
+        using var listener = Listen("quota.alerts", (value, tags) => raised.Add((value, tags["quota.policy"] as string, tags["quota.meter"] as string, tags["quota.alert.threshold"], tags["quota.alert.result"] as string)));
         var provider = Start(_ => { });
         var quota = provider.GetRequiredService<IQuotaService>();
 
@@ -189,7 +196,7 @@ public sealed class QuotaAlertDispatcherTests
         Assert.Equal("alice reached 50 % of api: meter 'requests' used 5 of 10 in the cycle that resets at 2026-02-01T00:00:00Z.", line.Message);
         lock (raised)
         {
-            Assert.Equal([(1L, "api", "requests", (object?)50)], raised);
+            Assert.Equal([(1L, "api", "requests", (object?)50, "raised")], raised);
         }
     }
 
@@ -217,7 +224,7 @@ public sealed class QuotaAlertDispatcherTests
         {
             InstrumentPublished = (published, l) =>
             {
-                if (published.Meter.Name == QuotaMetrics.MeterName && published.Name == instrument)
+                if (published.Meter.Name == QuotaDiagnostics.MeterName && published.Name == instrument)
                 {
                     l.EnableMeasurementEvents(published);
                 }

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public sealed class AlertConfigurationTests
 
     private static ServiceProvider Build(IConfiguration? section, Action<QuotaBuilder>? configure = null)
     {
-        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         var quota = section is null ? services.AddQuota() : services.AddQuota(section);
         configure?.Invoke(quota);
         return services.BuildServiceProvider();

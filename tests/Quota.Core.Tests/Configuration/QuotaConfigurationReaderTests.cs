@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,7 @@ public sealed class QuotaConfigurationReaderTests
 
     private static OptionsValidationException StartFails(IConfiguration configuration, Action<QuotaBuilder>? more = null)
     {
-        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         var quota = services.AddQuota(configuration.GetSection("Quota"));
         more?.Invoke(quota);
         using var provider = services.BuildServiceProvider();
@@ -44,7 +45,7 @@ public sealed class QuotaConfigurationReaderTests
     public void A_packages_keys_are_handed_to_it_and_join_the_same_policy()
     {
         var configuration = Json("""{ "Quota": { "Region": "eu", "Policies": { "api": { "Period": "monthly", "Plan": "gold" } } } }""");
-        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         services.AddSingleton<IQuotaConfigurationContributor, BillingConfiguration>();
         services.AddQuota(configuration.GetSection("Quota"));
         using var provider = services.BuildServiceProvider();
@@ -77,7 +78,7 @@ public sealed class QuotaConfigurationReaderTests
         var unclaimed = StartFails(configuration);
         Assert.StartsWith("Quota:Store is a section (Path), which no component reads. If it holds a store's options, pass it to the store", Assert.Single(unclaimed.Failures), StringComparison.Ordinal);
 
-        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         services.AddQuota(configuration.GetSection("Quota")).ClaimSection(configuration.GetSection("Quota:Store"));
         using var provider = services.BuildServiceProvider();
         Assert.Equal("api", Assert.Single(provider.GetRequiredService<IQuotaService>().Policies).Name);
@@ -94,7 +95,7 @@ public sealed class QuotaConfigurationReaderTests
         var error = Assert.Throws<InvalidOperationException>(() => services.AddQuota(configuration.GetSection("Other")));
 
         Assert.Contains("AddQuota was already given the configuration section 'Quota'; the Quota section is given once", error.Message, StringComparison.Ordinal);
-        using var provider = services.AddSingleton<IClock>(FakeClock.Default()).BuildServiceProvider();
+        using var provider = services.AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1)).BuildServiceProvider();
         Assert.Equal(["api", "more"], provider.GetRequiredService<IQuotaService>().Policies.Select(p => p.Name).Order());
     }
 
@@ -117,7 +118,7 @@ public sealed class QuotaConfigurationReaderTests
             ["Quota:Policies:api:Period"] = "monthly",
             ["Quota:Policies:api:Allowances:requests"] = "2",
         });
-        builder.Services.AddSingleton<IClock>(FakeClock.Default());
+        builder.Services.AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         builder.Services.AddQuota(builder.Configuration.GetSection("Quota"));
         using var host = builder.Build();
         await host.StartAsync();
@@ -155,7 +156,7 @@ public sealed class QuotaConfigurationReaderTests
     public void A_section_with_another_name_is_named_in_every_message()
     {
         var configuration = Json("""{ "Limits": { "Policies": { "api": { "Period": "monthly", "Allowances": { "requests": "lots" }, "StoreTimeout": "01:00:00" } } } }""");
-        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         services.AddQuota(configuration.GetSection("Limits"));
         using var provider = services.BuildServiceProvider();
 

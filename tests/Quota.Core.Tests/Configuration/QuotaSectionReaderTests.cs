@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,7 +40,7 @@ public sealed class QuotaSectionReaderTests
 
     private static ServiceProvider Build(IConfiguration configuration, Action<QuotaBuilder>? more = null)
     {
-        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         var quota = services.AddQuota(configuration.GetSection("Quota"));
         quota.UseStore<ShelfOptions, ShelfValidator>((sp, options) => new InMemoryQuotaStore(sp.GetRequiredService<IClock>()));
         quota.ReadSection(configuration.GetSection("Quota:Shelf"), Reader);
@@ -127,7 +128,7 @@ public sealed class QuotaSectionReaderTests
     public void A_section_outside_the_Quota_section_is_read_the_same_way()
     {
         var configuration = Json("""{ "Shelf": { "Endpoint": "shelf.internal", "Shelves": 0 } }""");
-        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         services.AddQuota()
             .ReadSection(configuration.GetSection("Shelf"), Reader)
             .UseStore<ShelfOptions, ShelfValidator>((sp, _) => new InMemoryQuotaStore(sp.GetRequiredService<IClock>()));

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,7 +34,7 @@ public sealed class AddQuotaTests
             }
             """);
         var services = new ServiceCollection();
-        services.AddSingleton<IClock>(FakeClock.Default());
+        services.AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         services.AddQuota(configuration.GetSection("Quota"));
 
         var quota = services.BuildServiceProvider().GetRequiredService<IQuotaService>();
@@ -72,7 +73,7 @@ public sealed class AddQuotaTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 1, 31, 4, 30, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
-        services.AddSingleton<IClock>(FakeClock.Default());
+        services.AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         services.AddQuota().UseTimeProvider(time);
         var provider = services.BuildServiceProvider();
 
@@ -183,7 +184,7 @@ public sealed class AddQuotaTests
         var plain = new ServiceCollection();
         plain.AddQuota();
         var custom = new ServiceCollection();
-        var fake = FakeClock.Default();
+        var fake = FakeClock.FromUtc(2026, 1, 1);
         custom.AddSingleton<IClock>(fake);
         custom.AddQuota();
 
@@ -197,7 +198,7 @@ public sealed class AddQuotaTests
         var services = new ServiceCollection();
         services.AddQuota();
         var replaced = new ServiceCollection();
-        var store = new InMemoryQuotaStore(FakeClock.Default());
+        var store = new InMemoryQuotaStore(FakeClock.FromUtc(2026, 1, 1));
         replaced.AddQuota().UseStore(_ => store);
 
         Assert.IsType<InMemoryQuotaStore>(services.BuildServiceProvider().GetRequiredService<IQuotaStore>());

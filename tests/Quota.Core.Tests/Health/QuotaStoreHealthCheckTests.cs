@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -157,5 +158,5 @@ public sealed class QuotaStoreHealthCheckTests
     }
 
     /// <summary>A store that works (in memory underneath) but does not probe itself.</summary>
-    private class PlainStore() : DelegatingStore(new InMemoryQuotaStore(FakeClock.Default()));
+    private class PlainStore() : DelegatingStore(new InMemoryQuotaStore(FakeClock.FromUtc(2026, 1, 1)));
 }

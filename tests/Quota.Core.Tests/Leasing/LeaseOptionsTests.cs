@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ public sealed class LeaseOptionsTests
 
     private static ServiceProvider Build(Action<IServiceCollection> configure)
     {
-        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         configure(services);
         return services.BuildServiceProvider();
     }
@@ -110,7 +111,7 @@ public sealed class LeaseOptionsTests
     [Fact]
     public async Task The_in_memory_store_runs_a_leased_policy_as_it_is_exact_and_at_once()
     {
-        var clock = FakeClock.Default();
+        var clock = FakeClock.FromUtc(2026, 1, 1);
         var quota = ServiceFactory.Create(clock, b => b.AddPolicy("api", p =>
         {
             p.Period = "monthly";

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Text;
 using System.Text.Json;
 using Quota.Tests.Support;

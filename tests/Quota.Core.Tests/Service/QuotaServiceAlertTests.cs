@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Quota.Tests.Support;
 using static Quota.Tests.Service.ServiceFactory;
@@ -7,7 +8,7 @@ namespace Quota.Tests.Service;
 /// <summary>Which consumes and records reach a threshold, and the alert they raise: once per subject, meter, threshold and cycle.</summary>
 public sealed class QuotaServiceAlertTests : IAsyncDisposable
 {
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
     private readonly AlertRecorder _recorder = new();
     private ServiceProvider? _provider;
 
@@ -38,13 +39,13 @@ public sealed class QuotaServiceAlertTests : IAsyncDisposable
     public async Task Each_threshold_is_raised_once_by_the_consume_that_reaches_it()
     {
         var quota = Start(TenRequestsMonthly);
-        var anchor = _clock.Now;
+        var anchor = _clock.GetCurrentInstant();
         var reachedAt = new List<Instant>();
         for (var i = 1; i <= 12; i++)
         {
             if (i is 5 or 8 or 10)
             {
-                reachedAt.Add(_clock.Now);
+                reachedAt.Add(_clock.GetCurrentInstant());
             }
 
             await quota.TryConsumeAsync("api", "alice");
@@ -173,8 +174,9 @@ public sealed class QuotaServiceAlertTests : IAsyncDisposable
         await one.DisposeAsync();
         await two.DisposeAsync();
 
-        Assert.Equal([50, 80], _recorder.Alerts.Select(a => a.Percent));
-        Assert.Empty(second.Alerts);
+        // Marking runs on each instance's background dispatcher, so either may win the 80 % mark (instance one's
+        // dispatcher can still be marking when instance two crosses again): the promise is once between them.
+        Assert.Equal([50, 80], _recorder.Alerts.Concat(second.Alerts).Select(a => a.Percent).Order());
     }
 
     private ServiceProvider Instance(IQuotaStore store, AlertRecorder recorder)

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using static Quota.Tests.Service.ServiceFactory;
 
 namespace Quota.Tests.Service;
@@ -126,7 +127,7 @@ public sealed class QuotaServiceAnchorTests
     public async Task An_anchor_later_than_now_counts_in_the_cycle_that_starts_at_the_anchor()
     {
         // A subscription that starts in three days: calls before it count in its first cycle, never in the one before.
-        var start = _clock.Now + Duration.FromDays(3);
+        var start = _clock.GetCurrentInstant() + Duration.FromDays(3);
         var quota = Create(_clock, q => q.AddPolicy("subscription", p =>
         {
             p.Period = "monthly";
@@ -137,7 +138,7 @@ public sealed class QuotaServiceAnchorTests
 
         var early = await quota.TryConsumeAsync("subscription", "alice");
         var again = await quota.TryConsumeAsync("subscription", "alice");
-        _clock.Now = start;
+        _clock.Reset(start);
         var atStart = await quota.TryConsumeAsync("subscription", "alice");
         var usage = await quota.GetUsageAsync("subscription", "alice");
 

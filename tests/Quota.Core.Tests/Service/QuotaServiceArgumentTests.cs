@@ -1,10 +1,11 @@
+using NodaTime.Testing;
 using static Quota.Tests.Service.ServiceFactory;
 
 namespace Quota.Tests.Service;
 
 public sealed class QuotaServiceArgumentTests
 {
-    private readonly IQuotaService _quota = Create(FakeClock.Default(), q => q
+    private readonly IQuotaService _quota = Create(FakeClock.FromUtc(2026, 1, 1), q => q
         .AddPolicy("api", p => { p.Period = "monthly"; p.Allowances["requests"] = 10; })
         .AddPolicy("daily", QuotaPeriod.Daily, ("requests", 5)));
 

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Quota.Tests.Support;
 using static Quota.Tests.Service.ServiceFactory;
 
@@ -8,7 +9,7 @@ public sealed class QuotaServiceCachingTests
     [Fact]
     public async Task A_first_use_anchor_is_read_from_the_store_once_per_subject()
     {
-        var clock = FakeClock.Default();
+        var clock = FakeClock.FromUtc(2026, 1, 1);
         var store = new CountingStore(new InMemoryQuotaStore(clock));
         var quota = Create(clock, q => q.AddPolicy("api", p => { p.Period = "monthly"; p.Allowances["requests"] = 100; }), store);
 

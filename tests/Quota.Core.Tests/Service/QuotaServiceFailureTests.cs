@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.Time.Testing;
 using static Quota.Tests.Service.ServiceFactory;
 
@@ -5,7 +6,7 @@ namespace Quota.Tests.Service;
 
 public sealed class QuotaServiceFailureTests
 {
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
 
     private IQuotaService WithStore(IQuotaStore store, QuotaFailureMode mode, QuotaAnchorMode anchor = QuotaAnchorMode.Calendar, int timeoutMs = 200)
         => Create(_clock, q => q.AddPolicy("api", p =>

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Quota.Tests.Support;
 using static Quota.Tests.Service.ServiceFactory;
 
@@ -6,7 +7,7 @@ namespace Quota.Tests.Service;
 /// <summary>Grants through the service: more allowance for the subject's current cycle, visible everywhere, gone at the next reset.</summary>
 public sealed class QuotaServiceGrantTests
 {
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
 
     private IQuotaService Monthly(long requests = 3, IQuotaStore? store = null, Action<QuotaPolicyOptions>? more = null)
         => Create(_clock, q => q.AddPolicy("api", p =>
@@ -34,7 +35,7 @@ public sealed class QuotaServiceGrantTests
         Assert.Equal(5, usage.Limits["requests"]);
         Assert.Equal(2, usage.Remaining["requests"]);
         Assert.Equal(2, usage.Granted["requests"]);
-        Assert.Equal(new QuotaGrant("requests", 2, "ticket 4711", _clock.Now), Assert.Single(usage.Grants));
+        Assert.Equal(new QuotaGrant("requests", 2, "ticket 4711", _clock.GetCurrentInstant()), Assert.Single(usage.Grants));
         Assert.True(fourth.IsAllowed);
         Assert.True(fifth.IsAllowed);
         Assert.Equal(new QuotaMeterUsage("requests", 5, 5), fifth.GetMeter(0));
@@ -74,7 +75,7 @@ public sealed class QuotaServiceGrantTests
     public async Task A_grant_to_a_new_subject_of_a_first_use_policy_starts_its_cycle()
     {
         var quota = Monthly();
-        var grantedAt = _clock.Now;
+        var grantedAt = _clock.GetCurrentInstant();
 
         await quota.GrantAsync("api", "newcomer", "requests", 100, "welcome credit");
         _clock.Advance(Duration.FromDays(3));

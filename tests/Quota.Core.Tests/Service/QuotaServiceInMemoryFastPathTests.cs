@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Quota.Tests.Service.ServiceFactory;
 
@@ -39,7 +40,7 @@ public sealed class QuotaServiceInMemoryFastPathTests
     [Fact]
     public async Task Requests_alone_on_a_policy_that_also_limits_tokens_allocates_nothing_once_cached()
     {
-        var quota = Create(FakeClock.Default(), b => b.AddPolicy("api", QuotaPeriod.Monthly, ("requests", 1_000_000), ("tokens", 1_000_000)));
+        var quota = Create(FakeClock.FromUtc(2026, 1, 1), b => b.AddPolicy("api", QuotaPeriod.Monthly, ("requests", 1_000_000), ("tokens", 1_000_000)));
         for (var i = 0; i < 100; i++)
         {
             await quota.TryConsumeAsync("api", "alice");
@@ -126,9 +127,9 @@ public sealed class QuotaServiceInMemoryFastPathTests
         _clock.Advance(Duration.FromDays(10));
         await quota.TryConsumeAsync("api", "alice");
 
-        _clock.Now = FebruaryReset - Duration.FromTicks(1);
+        _clock.Reset(FebruaryReset - Duration.FromTicks(1));
         var last = await quota.TryConsumeAsync("api", "alice");
-        _clock.Now = FebruaryReset;
+        _clock.Reset(FebruaryReset);
         var next = await quota.TryConsumeAsync("api", "alice");
 
         Assert.Equal(QuotaOutcome.Refused, last.Outcome);
@@ -144,10 +145,10 @@ public sealed class QuotaServiceInMemoryFastPathTests
     {
         var quota = Monthly(requests: 5);
         await quota.TryConsumeAsync("api", "alice");
-        _clock.Now = FebruaryReset + Duration.FromDays(1);
+        _clock.Reset(FebruaryReset + Duration.FromDays(1));
         await quota.TryConsumeAsync("api", "alice");
 
-        _clock.Now = FebruaryReset - Duration.FromDays(1);
+        _clock.Reset(FebruaryReset - Duration.FromDays(1));
         var january = await quota.TryConsumeAsync("api", "alice");
 
         Assert.Equal(Anchor, january.Cycle.Start);
@@ -157,7 +158,7 @@ public sealed class QuotaServiceInMemoryFastPathTests
     [Fact]
     public async Task Calendar_policies_enforce_their_allowance_through_the_cache_and_reset_on_the_first()
     {
-        _clock.Now = Instant.FromUtc(2024, 1, 15, 12, 0);
+        _clock.Reset(Instant.FromUtc(2024, 1, 15, 12, 0));
         var quota = Monthly(requests: 3, QuotaAnchorMode.Calendar);
 
         var decisions = new List<QuotaDecision>();
@@ -167,7 +168,7 @@ public sealed class QuotaServiceInMemoryFastPathTests
             _clock.Advance(Duration.FromMinutes(1));
         }
 
-        _clock.Now = Instant.FromUtc(2024, 2, 1, 0, 0);
+        _clock.Reset(Instant.FromUtc(2024, 2, 1, 0, 0));
         var february = await quota.TryConsumeAsync("api", "alice");
 
         Assert.Equal([true, true, true, false], decisions.Select(d => d.IsAllowed));

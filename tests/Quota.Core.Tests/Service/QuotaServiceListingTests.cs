@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Quota.Tests.Support;
 using static Quota.Tests.Service.ServiceFactory;
 
@@ -33,11 +34,11 @@ public sealed class QuotaServiceListingTests
     {
         var quota = Create(MonthlyFirstUse);
         await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 7)));          // anchored 1 January
-        _clock.Now = Instant.FromUtc(2026, 1, 15, 12, 0);
+        _clock.Reset(Instant.FromUtc(2026, 1, 15, 12, 0));
         await quota.TryConsumeAsync("api", "bob", Amounts(("requests", 3)));            // anchored 15 January
-        _clock.Now = Instant.FromUtc(2026, 1, 31, 23, 0);
+        _clock.Reset(Instant.FromUtc(2026, 1, 31, 23, 0));
         await quota.TryConsumeAsync("api", "carol", Amounts(("requests", 5)));          // anchored 31 January
-        _clock.Now = Instant.FromUtc(2026, 3, 5, 0, 0);
+        _clock.Reset(Instant.FromUtc(2026, 3, 5, 0, 0));
         await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 2)));
         await quota.TryConsumeAsync("api", "carol", Amounts(("requests", 1)));
 
@@ -166,7 +167,7 @@ public sealed class QuotaServiceListingTests
         });
         await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 60)));
         await quota.GrantAsync("api", "bob", "requests", 25, "pilot customer");
-        var firedAt = _clock.Now;
+        var firedAt = _clock.GetCurrentInstant();
         await WaitForMark(quota, "alice");
 
         var listed = await All(quota.ListUsageAsync("api"));

@@ -1,3 +1,5 @@
+using NodaTime.Testing;
+
 namespace Quota.Tests.Storage;
 
 public sealed class InMemoryQuotaStoreTests : QuotaStoreContract
@@ -11,15 +13,15 @@ public sealed class InMemoryQuotaStoreTests : QuotaStoreContract
         var policy = NewPolicy();
         for (var i = 0; i < 1000; i++)
         {
-            await store.TryAddAsync(new QuotaCounterKey(policy, "old-" + i, Clock.Now), Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromMinutes(1));
+            await store.TryAddAsync(new QuotaCounterKey(policy, "old-" + i, Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("requests", 1)), Clock.GetCurrentInstant() + Duration.FromMinutes(1));
         }
 
-        await store.TryAddAsync(new QuotaCounterKey(policy, "current", Clock.Now), Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromHours(1));
+        await store.TryAddAsync(new QuotaCounterKey(policy, "current", Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("requests", 1)), Clock.GetCurrentInstant() + Duration.FromHours(1));
         Clock.Advance(Duration.FromMinutes(2));
 
         Assert.Equal(1000, store.PurgeExpired());
         Assert.Equal(1, store.CounterCount);
-        Assert.Equal(1, (await store.ReadAsync(new QuotaCounterKey(policy, "current", Clock.Now - Duration.FromMinutes(2))))["requests"]);
+        Assert.Equal(1, (await store.ReadAsync(new QuotaCounterKey(policy, "current", Clock.GetCurrentInstant() - Duration.FromMinutes(2))))["requests"]);
     }
 
     [Fact]
@@ -33,20 +35,20 @@ public sealed class InMemoryQuotaStoreTests : QuotaStoreContract
         {
             for (var i = 0; i < 2000; i++)
             {
-                await store.TryAddAsync(new QuotaCounterKey(policy, "k" + i, Clock.Now), Deltas(new QuotaMeterDelta("requests", 1, 10)), Clock.Now + Duration.FromHours(1));
+                await store.TryAddAsync(new QuotaCounterKey(policy, "k" + i, Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("requests", 1, 10)), Clock.GetCurrentInstant() + Duration.FromHours(1));
             }
 
             Clock.Advance(Duration.FromHours(1) + Duration.FromSeconds(1));
         }
 
         // Traffic of the new cycle drives the sweep; every counter of the 50 old cycles has expired by now.
-        var live = new QuotaCounterKey(policy, "live", Clock.Now);
+        var live = new QuotaCounterKey(policy, "live", Clock.GetCurrentInstant());
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (store.CounterCount > 1 && DateTime.UtcNow < deadline)
         {
             for (var i = 0; i < 1024; i++)
             {
-                await store.TryAddAsync(live, Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromHours(1));
+                await store.TryAddAsync(live, Deltas(new QuotaMeterDelta("requests", 1)), Clock.GetCurrentInstant() + Duration.FromHours(1));
             }
 
             Clock.Advance(Duration.FromSeconds(2));

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Quota.PluginSdk;
@@ -12,7 +13,7 @@ public sealed class QuotaPluginSdkBuilderExtensionsTests
         var services = new ServiceCollection();
         if (time is null)
         {
-            services.AddSingleton<IClock>(FakeClock.Default());
+            services.AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         }
         else
         {

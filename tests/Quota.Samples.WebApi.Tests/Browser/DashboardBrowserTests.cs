@@ -123,7 +123,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture) : IClassFixt
         var bob = await fixture.SubjectAsync("completions-daily", "bob");
         Assert.Equal(150, bob.GetProperty("meters")[0].GetProperty("limit").GetInt64());
         Assert.Equal("support ticket 4711", bob.GetProperty("grants")[0].GetProperty("reason").GetString());
-        Assert.Contains(fixture.Sample.Output, line => line.Contains("Quota admin 'admin' granted 50 'requests' to subject 'bob' of policy 'completions-daily'", StringComparison.Ordinal));
+        Assert.Contains("Quota admin 'admin' granted 50 'requests' to subject 'bob' of policy 'completions-daily'", await fixture.Sample.WaitForOutputAsync("Quota admin 'admin' granted 50 'requests' to subject 'bob' of policy 'completions-daily'"), StringComparison.Ordinal);
         Assert.Empty(page.Errors);
         await page.CloseAsync();
     }

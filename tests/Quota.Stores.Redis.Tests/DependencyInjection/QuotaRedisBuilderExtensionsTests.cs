@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ namespace Quota.Tests.DependencyInjection;
 [Collection(RedisCollection.Name)]
 public sealed class QuotaRedisBuilderExtensionsTests(RedisServerFixture redis)
 {
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
 
     [Fact]
     public async Task UseRedisStore_with_a_configuration_string_counts_in_redis()

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Quota.Tests.Infrastructure;
@@ -127,7 +128,7 @@ public sealed class RedisQuotaStoreHealthTests
     private static ServiceProvider Provider(string configuration, HealthStatus? failureStatus = null)
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddSingleton<IClock>(FakeClock.Default());
+        services.AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         services.AddQuota().AddPolicy("api", QuotaPeriod.Monthly, ("requests", 10)).UseRedisStore(configuration);
         services.AddHealthChecks().AddQuotaStore(failureStatus: failureStatus, timeout: Timeout, degradedLatency: Timeout * 0.75);
         return services.BuildServiceProvider();

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,7 @@ public sealed class RedisQuotaStoreSectionTests
         var json = $$"""{ "Quota": { "Redis": {{redis}}, "Policies": { "api": {{policy}} } } }""";
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
         var section = configuration.GetSection("Quota");
-        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.Default());
+        var services = new ServiceCollection().AddSingleton<IClock>(FakeClock.FromUtc(2026, 1, 1));
         services.AddQuota(section).UseRedisStore(section.GetSection("Redis"));
         return services.BuildServiceProvider();
     }

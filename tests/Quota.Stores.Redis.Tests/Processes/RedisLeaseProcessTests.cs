@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Quota.Stores.Redis;
 using Quota.Tests.Infrastructure;
 using Quota.Tests.Support;

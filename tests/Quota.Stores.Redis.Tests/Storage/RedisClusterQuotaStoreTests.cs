@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Globalization;
 using Quota.Stores.Redis;
 using Quota.Tests.Infrastructure;
@@ -24,7 +25,7 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
         var perNode = new Dictionary<string, int>();
         for (var i = 0; i < subjects; i++)
         {
-            var counter = new QuotaCounterKey(policy, "user-" + i, Clock.Now);
+            var counter = new QuotaCounterKey(policy, "user-" + i, Clock.GetCurrentInstant());
             await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry);
             var slot = cluster.Main.HashSlot(keys.Counter(counter).Counter);
             slots.Add(slot);
@@ -55,7 +56,7 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
         var tags = new HashSet<string>();
         foreach (var key in hostile)
         {
-            var counter = new QuotaCounterKey(policy, key, Clock.Now);
+            var counter = new QuotaCounterKey(policy, key, Clock.GetCurrentInstant());
             var (hash, ids) = keys.Counter(counter);
             var anchor = keys.Anchor(policy, key);
             var slot = cluster.Main.HashSlot(hash);
@@ -68,7 +69,7 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
             Assert.Equal(slot, int.Parse(fromServer.Trim(), CultureInfo.InvariantCulture));
             await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry);
             await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 2)), Expiry, "flush-1");
-            await store.GetOrSetAnchorAsync(policy, key, Clock.Now);
+            await store.GetOrSetAnchorAsync(policy, key, Clock.GetCurrentInstant());
             await store.ResetAsync(counter);
         }
     }
@@ -80,8 +81,8 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
         var policy = NewPolicy();
         foreach (var key in Enumerable.Range(0, 500).Select(i => "user-" + i).Concat(HostileKeyPairs.SelectMany(row => new[] { (string)row[0], (string)row[1] })))
         {
-            var counter = keys.CounterKeys(new QuotaCounterKey(policy, key, Clock.Now));
-            var later = keys.CounterKeys(new QuotaCounterKey(policy, key, Clock.Now + Duration.FromDays(31)));
+            var counter = keys.CounterKeys(new QuotaCounterKey(policy, key, Clock.GetCurrentInstant()));
+            var later = keys.CounterKeys(new QuotaCounterKey(policy, key, Clock.GetCurrentInstant() + Duration.FromDays(31)));
             var slot = cluster.Main.HashSlot(counter[0]);
             Assert.Equal(slot, cluster.Main.HashSlot(counter[1]));
             Assert.Equal(slot, cluster.Main.HashSlot(later[0]));
@@ -96,8 +97,8 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
         var policy = NewPolicy();
         var keys = new RedisQuotaKeys("quota");
         var database = cluster.Main.GetDatabase();
-        async Task<string> NodeAsync(string key) => (await database.IdentifyEndpointAsync(keys.Counter(new QuotaCounterKey(policy, key, Clock.Now)).Counter))!.ToString()!;
-        var held = new QuotaCounterKey(policy, "held", Clock.Now);
+        async Task<string> NodeAsync(string key) => (await database.IdentifyEndpointAsync(keys.Counter(new QuotaCounterKey(policy, key, Clock.GetCurrentInstant())).Counter))!.ToString()!;
+        var held = new QuotaCounterKey(policy, "held", Clock.GetCurrentInstant());
         var heldNode = await NodeAsync("held");
         string? free = null;
         for (var i = 0; free is null && i < 100; i++)
@@ -106,11 +107,11 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
         }
 
         Assert.NotNull(free);
-        var filler = held with { CycleStart = Clock.Now - Duration.FromDays(31) };
+        var filler = held with { CycleStart = Clock.GetCurrentInstant() - Duration.FromDays(31) };
         var node = cluster.Nodes.Single(n => n.EndPoint == heldNode);
         foreach (var key in new[] { "held", free })
         {
-            Assert.True((await store.TryAddAsync(new QuotaCounterKey(policy, key, Clock.Now), Deltas(new QuotaMeterDelta("warm-up", 1)), Expiry)).Applied);
+            Assert.True((await store.TryAddAsync(new QuotaCounterKey(policy, key, Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("warm-up", 1)), Expiry)).Applied);
         }
 
         await node.PauseAsync();
@@ -121,7 +122,7 @@ public sealed class RedisClusterQuotaStoreTests(RedisClusterFixture cluster) : Q
             // adds on "held" queue; "free" lives on another node, in another lane, and is answered meanwhile.
             _ = store.TryAddAsync(filler, Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask();
             calls = Enumerable.Range(0, 6).Select(_ => store.TryAddAsync(held, Deltas(new QuotaMeterDelta("requests", 1, 4)), Expiry).AsTask()).ToArray();
-            Assert.True((await store.TryAddAsync(new QuotaCounterKey(policy, free, Clock.Now), Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Applied);
+            Assert.True((await store.TryAddAsync(new QuotaCounterKey(policy, free, Clock.GetCurrentInstant()), Deltas(new QuotaMeterDelta("requests", 1, 10)), Expiry).AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Applied);
             Assert.DoesNotContain(calls, c => c.IsCompleted);
         }
         finally

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Quota.Stores.Redis;
 using Quota.Tests.Infrastructure;
@@ -8,13 +9,13 @@ namespace Quota.Tests.Storage;
 [Collection(RedisCollection.Name)]
 public sealed class RedisConcurrencyTests(RedisServerFixture redis)
 {
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
 
     [Fact]
     public async Task Two_connections_under_heavy_load_grant_exactly_the_allowance()
     {
         var stores = new[] { Store(redis.Main), Store(redis.Peer) };
-        var counter = new QuotaCounterKey("heavy-" + Guid.NewGuid().ToString("N"), "org-1", _clock.Now);
+        var counter = new QuotaCounterKey("heavy-" + Guid.NewGuid().ToString("N"), "org-1", _clock.GetCurrentInstant());
         const int callers = 128;
         const int attempts = 30;
         long granted = 0;
@@ -43,7 +44,7 @@ public sealed class RedisConcurrencyTests(RedisServerFixture redis)
     public async Task Two_connections_mixing_records_retries_and_refunds_balance_exactly()
     {
         var stores = new[] { Store(redis.Main), Store(redis.Peer) };
-        var counter = new QuotaCounterKey("mixed-" + Guid.NewGuid().ToString("N"), "org-1", _clock.Now);
+        var counter = new QuotaCounterKey("mixed-" + Guid.NewGuid().ToString("N"), "org-1", _clock.GetCurrentInstant());
         const int callers = 64;
         const int rounds = 20;
 
@@ -86,7 +87,7 @@ public sealed class RedisConcurrencyTests(RedisServerFixture redis)
         Assert.Equal(300, (await quotas[1].GetUsageAsync(policy, "team-7")).Meters["requests"]);
     }
 
-    private Instant Expiry => _clock.Now + Duration.FromHours(2);
+    private Instant Expiry => _clock.GetCurrentInstant() + Duration.FromHours(2);
 
     private RedisQuotaStore Store(StackExchange.Redis.IConnectionMultiplexer connection)
         => TestStores.On(connection, _clock);

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Quota.Stores.Redis;
 using Quota.Tests.Infrastructure;
@@ -12,7 +13,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
 {
     /// <summary>How long a call may take before the test calls it a hang: the store timeout plus generous slack.</summary>
     private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(10);
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
     private RedisServer _server = null!;
 
     public async Task InitializeAsync() => _server = await RedisServer.StartAsync();
@@ -86,8 +87,8 @@ public sealed class RedisOutageTests : IAsyncLifetime
         using var store = new RedisQuotaStore(new RedisQuotaStoreOptions { Configuration = _server.EndPoint }, _clock);
         using var provider = Provider(QuotaFailureMode.FailClosed, _server.EndPoint);
         var quota = provider.GetRequiredService<IQuotaService>();
-        var counter = new QuotaCounterKey("api", "carol", _clock.Now);
-        await EventuallyAsync(async () => (await store.TryAddAsync(counter, new[] { new QuotaMeterDelta("requests", 1) }, _clock.Now + Duration.FromHours(1))).Applied);
+        var counter = new QuotaCounterKey("api", "carol", _clock.GetCurrentInstant());
+        await EventuallyAsync(async () => (await store.TryAddAsync(counter, new[] { new QuotaMeterDelta("requests", 1) }, _clock.GetCurrentInstant() + Duration.FromHours(1))).Applied);
         await EventuallyAllowedAsync(quota, "carol");
 
         await _server.PauseAsync();
@@ -95,7 +96,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         {
             // Called directly, the store is bounded by its token, which IQuotaService cancels at the StoreTimeout.
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            var stalled = store.TryAddAsync(counter, new[] { new QuotaMeterDelta("requests", 1) }, _clock.Now + Duration.FromHours(1), deadline.Token).AsTask();
+            var stalled = store.TryAddAsync(counter, new[] { new QuotaMeterDelta("requests", 1) }, _clock.GetCurrentInstant() + Duration.FromHours(1), deadline.Token).AsTask();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stalled.WaitAsync(NoHang));
             Assert.Equal(QuotaOutcome.FailedClosed, (await quota.TryConsumeAsync("api", "carol").AsTask().WaitAsync(NoHang)).Outcome);
         }

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Quota.Stores.Redis;
@@ -14,7 +15,7 @@ namespace Quota.Tests.Storage;
 public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
 {
     private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(30);
-    private readonly FakeClock _clock = FakeClock.Default();
+    private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
     private RedisServer _server = null!;
     private ConnectionMultiplexer _connection = null!;
     private RedisQuotaStore _store = null!;
@@ -37,7 +38,7 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
         _server.Dispose();
     }
 
-    private Instant Expiry => _clock.Now + Duration.FromHours(2);
+    private Instant Expiry => _clock.GetCurrentInstant() + Duration.FromHours(2);
 
     [Fact]
     public async Task Queued_adds_share_a_small_allowance_exactly_in_one_batch()
@@ -61,7 +62,7 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     public async Task A_batch_mixes_counters_policies_and_meters_each_all_or_nothing()
     {
         var first = Counter("alice");
-        var second = new QuotaCounterKey("other-policy", "alice", _clock.Now);
+        var second = new QuotaCounterKey("other-policy", "alice", _clock.GetCurrentInstant());
         var third = Counter("bob");
         var results = await WhilePausedAsync(() =>
         [
@@ -302,7 +303,7 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     public async Task An_expired_counter_starts_from_zero_within_a_batch()
     {
         var counter = Counter("expired");
-        await _store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 4, 5)), _clock.Now + Duration.FromHours(1));
+        await _store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 4, 5)), _clock.GetCurrentInstant() + Duration.FromHours(1));
         _clock.Advance(Duration.FromHours(2));
 
         var results = await WhilePausedAsync(() => Enumerable.Range(0, 7).Select(_ => Add(counter, new QuotaMeterDelta("requests", 1, 5))).ToArray());
@@ -316,7 +317,7 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
 
     private static QuotaMeterDelta[] Deltas(params QuotaMeterDelta[] deltas) => deltas;
 
-    private QuotaCounterKey Counter(string key) => new("batch", key, _clock.Now);
+    private QuotaCounterKey Counter(string key) => new("batch", key, _clock.GetCurrentInstant());
 
     private Task<QuotaStoreResult> Add(QuotaCounterKey counter, params QuotaMeterDelta[] deltas)
         => _store.TryAddAsync(counter, deltas, Expiry).AsTask();

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Quota.Stores.Redis;
 using Quota.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -84,13 +85,13 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaLeaseS
     {
         var store = CreateStore(Clock);
         var counter = NewCounter("alice");
-        var expiresAt = Clock.Now + Duration.FromHours(3);
+        var expiresAt = Clock.GetCurrentInstant() + Duration.FromHours(3);
 
         await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10), new QuotaMeterDelta("x", 2), new QuotaMeterDelta("__expires", 3)), expiresAt);
         await store.AddAsync(counter, Deltas(new QuotaMeterDelta("tokens", 40)), expiresAt, "flush-1");
 
         var tag = RedisQuotaKeys.Tag(counter.Policy, counter.Key);
-        var start = Clock.Now.ToUnixTimeMilliseconds();
+        var start = Clock.GetCurrentInstant().ToUnixTimeMilliseconds();
         var hash = (await Db.HashGetAllAsync($"quota:{{{tag}}}:c:{start}")).ToDictionary(e => (string)e.Name!, e => (long)e.Value);
         Assert.Equal(
             new Dictionary<string, long> { ["x"] = expiresAt.ToUnixTimeMilliseconds(), ["m:requests"] = 1, ["m:x"] = 2, ["m:__expires"] = 3, ["m:tokens"] = 40 },
@@ -107,9 +108,9 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaLeaseS
     {
         var clock = new FakeClock(Instant.FromUtc(year, 6, 1, 0, 0));
         var store = Store(redis.Main, clock);
-        var counter = new QuotaCounterKey(NewPolicy(), "k", clock.Now);
+        var counter = new QuotaCounterKey(NewPolicy(), "k", clock.GetCurrentInstant());
 
-        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), clock.Now + Duration.FromHours(1));
+        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10)), clock.GetCurrentInstant() + Duration.FromHours(1));
 
         var ttl = await Db.KeyTimeToLiveAsync(CounterKey(counter));
         Assert.NotNull(ttl);
@@ -122,10 +123,10 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaLeaseS
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromHours(5));
+        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.GetCurrentInstant() + Duration.FromHours(5));
 
-        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromMinutes(5));
-        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.Now + Duration.FromMinutes(5), "late-id");
+        await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.GetCurrentInstant() + Duration.FromMinutes(5));
+        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1)), Clock.GetCurrentInstant() + Duration.FromMinutes(5), "late-id");
 
         Assert.True(await Db.KeyTimeToLiveAsync(CounterKey(counter)) > TimeSpan.FromHours(4));
         Assert.True(await Db.KeyTimeToLiveAsync(CounterKey(counter).Replace(":c:", ":ids:", StringComparison.Ordinal)) > TimeSpan.FromHours(4));
@@ -136,7 +137,7 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaLeaseS
     {
         var store = CreateStore(Clock);
         var counter = NewCounter();
-        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 10)), Clock.Now + Duration.FromMinutes(1));
+        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 10)), Clock.GetCurrentInstant() + Duration.FromMinutes(1));
         Clock.Advance(Duration.FromMinutes(2));
 
         var after = await store.SubtractAsync(counter, Deltas(new QuotaMeterDelta("rows", 3)));
@@ -163,8 +164,8 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaLeaseS
     {
         var store = CreateStore(Clock);
         var policy = NewPolicy();
-        var first = new QuotaCounterKey(policy, "k", Clock.Now);
-        var second = new QuotaCounterKey(policy, "k", Clock.Now + Duration.FromNanoseconds(500));
+        var first = new QuotaCounterKey(policy, "k", Clock.GetCurrentInstant());
+        var second = new QuotaCounterKey(policy, "k", Clock.GetCurrentInstant() + Duration.FromNanoseconds(500));
 
         await store.AddAsync(first, Deltas(new QuotaMeterDelta("requests", 1)), Expiry);
         await store.AddAsync(second, Deltas(new QuotaMeterDelta("requests", 2)), Expiry);
@@ -177,7 +178,7 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaLeaseS
     public async Task A_key_prefix_keeps_two_applications_apart()
     {
         var policy = NewPolicy();
-        var counter = new QuotaCounterKey(policy, "k", Clock.Now);
+        var counter = new QuotaCounterKey(policy, "k", Clock.GetCurrentInstant());
         var one = TestStores.On(redis.Main, Clock, "app1:quota");
         var two = TestStores.On(redis.Main, Clock, "app2:quota");
 
@@ -186,7 +187,7 @@ public sealed class RedisQuotaStoreTests(RedisServerFixture redis) : QuotaLeaseS
 
         Assert.Equal(1, (await one.ReadAsync(counter))["requests"]);
         Assert.Equal(5, (await two.ReadAsync(counter))["requests"]);
-        Assert.True(await Db.KeyExistsAsync($"app1:quota:{{{RedisQuotaKeys.Tag(policy, "k")}}}:c:{Clock.Now.ToUnixTimeMilliseconds()}"));
+        Assert.True(await Db.KeyExistsAsync($"app1:quota:{{{RedisQuotaKeys.Tag(policy, "k")}}}:c:{Clock.GetCurrentInstant().ToUnixTimeMilliseconds()}"));
     }
 
     [Fact]

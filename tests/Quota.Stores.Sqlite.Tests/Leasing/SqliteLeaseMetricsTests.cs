@@ -5,7 +5,7 @@ using Quota.Tests.Support;
 
 namespace Quota.Tests.Leasing;
 
-/// <summary>The lease instruments on the Quota meter: blocks reserved, settled and reclaimed, and who answered.</summary>
+/// <summary>The lease instruments on the Quota meter: blocks reserved, settled and reclaimed, who answered, and the lease calls' durations.</summary>
 public sealed class SqliteLeaseMetricsTests : SqliteFileTest
 {
     [Fact]
@@ -16,7 +16,8 @@ public sealed class SqliteLeaseMetricsTests : SqliteFileTest
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == QuotaMetrics.MeterName && instrument.Name.StartsWith("quota.lease.", StringComparison.Ordinal))
+            if (instrument.Meter.Name == QuotaDiagnostics.MeterName
+                && (instrument.Name.StartsWith("quota.lease.", StringComparison.Ordinal) || instrument.Name == QuotaDiagnostics.StoreCallDurationName))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -33,6 +34,23 @@ public sealed class SqliteLeaseMetricsTests : SqliteFileTest
             if (policyTag == policy)
             {
                 totals.AddOrUpdate(instrument.Name + (answer is null ? "" : ":" + answer), value, (_, old) => old + value);
+            }
+        });
+        var leaseCalls = new ConcurrentQueue<(string? System, string? Error)>();
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            string? policyTag = null, operation = null, system = null, error = null;
+            foreach (var tag in tags)
+            {
+                policyTag = tag.Key == "quota.policy" ? tag.Value as string : policyTag;
+                operation = tag.Key == "db.operation.name" ? tag.Value as string : operation;
+                system = tag.Key == "db.system.name" ? tag.Value as string : system;
+                error = tag.Key == "error.type" ? tag.Value as string : error;
+            }
+
+            if (policyTag == policy && operation == "Lease")
+            {
+                leaseCalls.Enqueue((system, error));
             }
         });
         listener.Start();
@@ -61,5 +79,9 @@ public sealed class SqliteLeaseMetricsTests : SqliteFileTest
         Assert.True(totals.GetValueOrDefault("quota.lease.answers:local") > 1_000, $"{totals.GetValueOrDefault("quota.lease.answers:local")} local answers of 2000");
         Assert.Equal(totals.GetValueOrDefault("quota.lease.reserved"), totals.GetValueOrDefault("quota.lease.settled") + totals.GetValueOrDefault("quota.lease.reclaimed"));
         Assert.Equal(2_000 - totals.GetValueOrDefault("quota.lease.answers:store"), totals.GetValueOrDefault("quota.lease.settled"));
+
+        // Each lease call is a store call of its own in quota.store.call.duration, as the service's calls are.
+        Assert.NotEmpty(leaseCalls);
+        Assert.All(leaseCalls, call => Assert.Equal(("sqlite", (string?)null), call));
     }
 }

@@ -38,7 +38,7 @@ public sealed class SqliteQuotaStoreOptionsValidatorTests : SqliteFileTest
         using var store = new SqliteQuotaStore($"Data Source={path}", Clock);
         Directory.Delete(folder);
 
-        var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(new QuotaCounterKey("p", "k", Clock.Now), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
+        var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(new QuotaCounterKey("p", "k", Clock.GetCurrentInstant()), new[] { new QuotaMeterDelta("requests", 1) }, Clock.GetCurrentInstant() + Duration.FromHours(1)));
 
         Assert.Contains(path, error.Message);
         Assert.Contains("does not exist", error.Message);

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Quota.Stores.Sqlite;
 using Quota.Tests.Support;
 using Xunit.Abstractions;

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Quota.Tests.Support;

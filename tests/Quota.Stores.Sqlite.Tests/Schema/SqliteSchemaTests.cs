@@ -27,7 +27,7 @@ public sealed class SqliteSchemaTests : SqliteFileTest
         await File.WriteAllBytesAsync(Database.FilePath, []);
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
 
-        var result = await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1, 5) }, Clock.Now + Duration.FromHours(1));
+        var result = await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1, 5) }, Clock.GetCurrentInstant() + Duration.FromHours(1));
 
         Assert.True(result.Applied);
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
@@ -40,7 +40,7 @@ public sealed class SqliteSchemaTests : SqliteFileTest
         try
         {
             var counter = Counter();
-            await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.AddAsync(counter, new[] { new QuotaMeterDelta("rows", 2) }, Clock.Now + Duration.FromHours(1)))));
+            await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.AddAsync(counter, new[] { new QuotaMeterDelta("rows", 2) }, Clock.GetCurrentInstant() + Duration.FromHours(1)))));
 
             Assert.Equal(16, (await stores[0].ReadAsync(counter))["rows"]);
             Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
@@ -66,7 +66,7 @@ public sealed class SqliteSchemaTests : SqliteFileTest
         var before = await File.ReadAllBytesAsync(Database.FilePath);
 
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
-        var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
+        var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.GetCurrentInstant() + Duration.FromHours(1)));
         await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.ReadAsync(Counter()));
         store.Dispose();
 
@@ -85,7 +85,7 @@ public sealed class SqliteSchemaTests : SqliteFileTest
 
         using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
         {
-            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.GetCurrentInstant() + Duration.FromHours(1)));
             Assert.Contains(Database.FilePath, error.Message);
             Assert.Contains("not a SQLite database", error.Message);
             Assert.Contains("left untouched", error.Message);
@@ -109,7 +109,7 @@ public sealed class SqliteSchemaTests : SqliteFileTest
 
         using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
         {
-            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.AddAsync(Counter(), new[] { new QuotaMeterDelta("rows", 1) }, Clock.Now + Duration.FromHours(1)));
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.AddAsync(Counter(), new[] { new QuotaMeterDelta("rows", 1) }, Clock.GetCurrentInstant() + Duration.FromHours(1)));
             Assert.Contains(Database.FilePath, error.Message);
             Assert.Contains("another application", error.Message);
             Assert.Contains(reason, error.Message);
@@ -139,7 +139,7 @@ public sealed class SqliteSchemaTests : SqliteFileTest
 
         using (var store = new SqliteQuotaStore(Database.ConnectionString, Clock))
         {
-            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.Now + Duration.FromHours(1)));
+            var error = await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.TryAddAsync(Counter(), new[] { new QuotaMeterDelta("requests", 1) }, Clock.GetCurrentInstant() + Duration.FromHours(1)));
             Assert.Contains("another application", error.Message);
             await Assert.ThrowsAsync<QuotaStoreException>(async () => await store.GetAnchorAsync("policy", "key"));
         }
@@ -149,5 +149,5 @@ public sealed class SqliteSchemaTests : SqliteFileTest
         Assert.Equal(wal, await File.ReadAllBytesAsync(Database.FilePath + "-wal"));
     }
 
-    private QuotaCounterKey Counter() => new("schema-test", "subject", Clock.Now);
+    private QuotaCounterKey Counter() => new("schema-test", "subject", Clock.GetCurrentInstant());
 }

@@ -7,10 +7,10 @@ namespace Quota.Tests.Schema;
 /// <summary>A file written by schema version 1, 2 or 3 is upgraded in place, atomically and once, and keeps working.</summary>
 public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
 {
-    private QuotaCounterKey Alice => new("api", "alice", Clock.Now);
+    private QuotaCounterKey Alice => new("api", "alice", Clock.GetCurrentInstant());
 
     // What version 1 stored for a key holding a lone surrogate, such as "\uD800": U+FFFD.
-    private QuotaCounterKey Replaced => new("api", "\uFFFD", Clock.Now);
+    private QuotaCounterKey Replaced => new("api", "\uFFFD", Clock.GetCurrentInstant());
 
     [Fact]
     public async Task A_version_1_file_is_upgraded_and_keeps_its_usage_ids_and_anchors()
@@ -19,14 +19,14 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
 
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
         var read = await store.ReadAsync(Alice);
-        var retried = await store.AddAsync(Alice, new[] { new QuotaMeterDelta("tokens", 10) }, Clock.Now + Duration.FromHours(2), "flush-1");
-        var consumed = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, Clock.Now + Duration.FromHours(2));
+        var retried = await store.AddAsync(Alice, new[] { new QuotaMeterDelta("tokens", 10) }, Clock.GetCurrentInstant() + Duration.FromHours(2), "flush-1");
+        var consumed = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, Clock.GetCurrentInstant() + Duration.FromHours(2));
 
         Assert.Equal(new Dictionary<string, long> { ["requests"] = 3, ["tokens"] = 40 }, read);
         Assert.False(retried.Applied);
         Assert.True(consumed.Applied);
         Assert.Equal(4, consumed.Values[0]);
-        Assert.Equal(Clock.Now - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
+        Assert.Equal(Clock.GetCurrentInstant() - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
         Assert.Equal(4, SqliteSchema.CurrentVersion);
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(SqliteSchema.ApplicationId, Database.Scalar("PRAGMA application_id"));
@@ -42,7 +42,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
 
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
         var loneSurrogate = Replaced with { Key = "\uD800" };
-        await store.AddAsync(loneSurrogate, new[] { new QuotaMeterDelta("requests", 7) }, Clock.Now + Duration.FromHours(2));
+        await store.AddAsync(loneSurrogate, new[] { new QuotaMeterDelta("requests", 7) }, Clock.GetCurrentInstant() + Duration.FromHours(2));
 
         Assert.Equal(5, (await store.ReadAsync(Replaced))["requests"]);
         Assert.Equal(7, (await store.ReadAsync(loneSurrogate))["requests"]);
@@ -101,27 +101,27 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
     {
         SqliteSchemaVersion2.Create(Database, connection =>
         {
-            var start = Clock.Now.ToUnixTimeTicks();
-            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_counters VALUES ('api', 'alice', $c, $e)", ("$c", start), ("$e", (Clock.Now + Duration.FromHours(2)).ToUnixTimeTicks()));
+            var start = Clock.GetCurrentInstant().ToUnixTimeTicks();
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_counters VALUES ('api', 'alice', $c, $e)", ("$c", start), ("$e", (Clock.GetCurrentInstant() + Duration.FromHours(2)).ToUnixTimeTicks()));
             SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_meters VALUES ('api', 'alice', $c, 'requests', 10)", ("$c", start));
             SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", start));
         });
 
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
-        var expiry = Clock.Now + Duration.FromHours(2);
+        var expiry = Clock.GetCurrentInstant() + Duration.FromHours(2);
         var refused = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, expiry);
-        var granted = await store.GrantAsync(Alice, new QuotaGrant("requests", 1, "after the upgrade", Clock.Now), long.MaxValue, expiry);
+        var granted = await store.GrantAsync(Alice, new QuotaGrant("requests", 1, "after the upgrade", Clock.GetCurrentInstant()), long.MaxValue, expiry);
         var allowed = await store.TryAddAsync(Alice, new[] { new QuotaMeterDelta("requests", 1, 10) }, expiry);
-        var marked = await store.TryMarkAlertAsync(Alice, new QuotaAlertMark("requests", 100, Clock.Now), expiry);
+        var marked = await store.TryMarkAlertAsync(Alice, new QuotaAlertMark("requests", 100, Clock.GetCurrentInstant()), expiry);
         var page = await store.ListSubjectsAsync("api", null, 10);
-        var lease = await store.LeaseAsync(Alice, "holder", new[] { new QuotaLeaseDelta("requests", 0, 5, 10) }, expiry, Clock.Now + Duration.FromSeconds(30));
+        var lease = await store.LeaseAsync(Alice, "holder", new[] { new QuotaLeaseDelta("requests", 0, 5, 10) }, expiry, Clock.GetCurrentInstant() + Duration.FromSeconds(30));
 
         Assert.False(refused.Applied);
         Assert.True(granted.Applied);
         Assert.True(allowed.Applied);
         Assert.Equal(11, allowed.Values[0]);
         Assert.True(marked);
-        Assert.Equal(new QuotaStoredSubject("alice", Clock.Now), Assert.Single(page.Subjects));
+        Assert.Equal(new QuotaStoredSubject("alice", Clock.GetCurrentInstant()), Assert.Single(page.Subjects));
         Assert.Equal(0, lease.Held[0]);
         Assert.Equal(SqliteSchema.CurrentVersion, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(7, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
@@ -134,12 +134,12 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         CreateVersion3File();
 
         using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
-        var expiry = Clock.Now + Duration.FromHours(2);
+        var expiry = Clock.GetCurrentInstant() + Duration.FromHours(2);
         var before = (await store.ReadCountersAsync([Alice]))[0];
-        var remarked = await store.TryMarkAlertAsync(Alice, new QuotaAlertMark("requests", 80, Clock.Now), expiry);
+        var remarked = await store.TryMarkAlertAsync(Alice, new QuotaAlertMark("requests", 80, Clock.GetCurrentInstant()), expiry);
 
         // 12 used of 10 + 5 granted: a block of at most the 3 left, sized within the grant.
-        var lease = await store.LeaseAsync(Alice, "holder", new[] { new QuotaLeaseDelta("requests", 0, 10, 10) }, expiry, Clock.Now + Duration.FromSeconds(30));
+        var lease = await store.LeaseAsync(Alice, "holder", new[] { new QuotaLeaseDelta("requests", 0, 10, 10) }, expiry, Clock.GetCurrentInstant() + Duration.FromSeconds(30));
         var after = (await store.ReadCountersAsync([Alice]))[0];
 
         Assert.Equal(12, before.Meters["requests"]);
@@ -150,7 +150,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
         Assert.False(remarked);
         Assert.Equal((3L, 15L, 5L, 3L), (lease.Held[0], lease.Values[0], lease.Granted[0], lease.Reserved[0]));
         Assert.Equal(3, after.Reserved["requests"]);
-        Assert.Equal(Clock.Now - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
+        Assert.Equal(Clock.GetCurrentInstant() - Duration.FromDays(1), await store.GetAnchorAsync("api", "alice"));
         Assert.Equal(4, Database.Scalar("PRAGMA user_version"));
         Assert.Equal(7, Database.Scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID, STRICT'"));
     }
@@ -195,7 +195,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
     private void CreateVersion3File(Action<Microsoft.Data.Sqlite.SqliteConnection>? more = null)
         => SqliteSchemaVersion3.Create(Database, connection =>
         {
-            var start = Clock.Now.ToUnixTimeTicks();
+            var start = Clock.GetCurrentInstant().ToUnixTimeTicks();
             InsertAlice(connection, 12);
             SqliteSchemaVersion1.Execute(connection, "UPDATE quota_meters SET granted = 5 WHERE subject = 'alice'");
             SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_grants VALUES ('api', 'alice', $c, 1, 'requests', 5, 'ticket 7', $c)", ("$c", start));
@@ -206,18 +206,18 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
     /// <summary>Alice's counter of the current cycle with <paramref name="requests"/> used, and her anchor a day back (the tables of versions 2 and 3).</summary>
     private void InsertAlice(Microsoft.Data.Sqlite.SqliteConnection connection, long requests)
     {
-        var start = Clock.Now.ToUnixTimeTicks();
-        SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_counters VALUES ('api', 'alice', $c, $e)", ("$c", start), ("$e", (Clock.Now + Duration.FromHours(2)).ToUnixTimeTicks()));
+        var start = Clock.GetCurrentInstant().ToUnixTimeTicks();
+        SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_counters VALUES ('api', 'alice', $c, $e)", ("$c", start), ("$e", (Clock.GetCurrentInstant() + Duration.FromHours(2)).ToUnixTimeTicks()));
         SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_meters (policy, subject, cycle_start, meter, value) VALUES ('api', 'alice', $c, 'requests', $v)", ("$c", start), ("$v", requests));
-        SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", (Clock.Now - Duration.FromDays(1)).ToUnixTimeTicks()));
+        SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", (Clock.GetCurrentInstant() - Duration.FromDays(1)).ToUnixTimeTicks()));
     }
 
     /// <summary>A version 1 file holding alice's usage, an applied id and an anchor, and a counter of the key U+FFFD.</summary>
     private void CreateVersion1File(Action<Microsoft.Data.Sqlite.SqliteConnection>? more = null)
         => SqliteSchemaVersion1.Create(Database, connection =>
         {
-            var start = Clock.Now.ToUnixTimeTicks();
-            var expires = (Clock.Now + Duration.FromHours(2)).ToUnixTimeTicks();
+            var start = Clock.GetCurrentInstant().ToUnixTimeTicks();
+            var expires = (Clock.GetCurrentInstant() + Duration.FromHours(2)).ToUnixTimeTicks();
             foreach (var (subject, meter, value) in new[] { ("alice", "requests", 3L), ("alice", "tokens", 40L), ("\uFFFD", "requests", 5L) })
             {
                 SqliteSchemaVersion1.Execute(connection, "INSERT OR IGNORE INTO quota_counters VALUES ('api', $s, $c, $e)", ("$s", subject), ("$c", start), ("$e", expires));
@@ -225,7 +225,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
             }
 
             SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_applied_ids VALUES ('api', 'alice', $c, 'flush-1')", ("$c", start));
-            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", (Clock.Now - Duration.FromDays(1)).ToUnixTimeTicks()));
+            SqliteSchemaVersion1.Execute(connection, "INSERT INTO quota_anchors VALUES ('api', 'alice', $a)", ("$a", (Clock.GetCurrentInstant() - Duration.FromDays(1)).ToUnixTimeTicks()));
             more?.Invoke(connection);
         });
 
@@ -243,7 +243,7 @@ public sealed class SqliteSchemaUpgradeTests : SqliteFileTest
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == 2)
+            if (eventId.Id == 2002)
             {
                 Interlocked.Increment(ref _upgrades);
             }

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Quota.Stores.Sqlite;
 
 namespace Quota.Tests.Support;
@@ -7,7 +8,7 @@ public abstract class SqliteFileTest : IDisposable
 {
     internal TempDatabase Database { get; } = new();
 
-    protected FakeClock Clock { get; } = FakeClock.Default();
+    protected FakeClock Clock { get; } = FakeClock.FromUtc(2026, 1, 1);
 
     public void Dispose()
     {
@@ -27,6 +28,6 @@ public abstract class SqliteFileTest : IDisposable
     protected async Task SeedAsync()
     {
         await using var store = new SqliteQuotaStore(Database.ConnectionString, Clock);
-        await store.AddAsync(new QuotaCounterKey("seed", "subject", Clock.Now), new[] { new QuotaMeterDelta("rows", 5) }, Clock.Now + Duration.FromHours(1));
+        await store.AddAsync(new QuotaCounterKey("seed", "subject", Clock.GetCurrentInstant()), new[] { new QuotaMeterDelta("rows", 5) }, Clock.GetCurrentInstant() + Duration.FromHours(1));
     }
 }
