@@ -76,8 +76,6 @@ public abstract partial class QuotaLeaseStoreContract
         const int allowance = 100, extra = 50;
         var policy = NewPolicy();
         var store = CreateStore(Clock);
-        long reserved = 0;
-        using var listener = ListenTo(policy, "quota.lease.reserved", units => Interlocked.Add(ref reserved, units));
         var instances = StartInstances(store, 2, policy, LeasedHourly(allowance));
         long granted = 0;
         try
@@ -96,15 +94,13 @@ public abstract partial class QuotaLeaseStoreContract
 
             await EventuallyAsync(() => DrainedAsync(allowance), $"the allowance of {allowance} granted");
             Assert.False((await a.TryConsumeAsync(policy, "subject")).IsAllowed);
-            var reservedBefore = Interlocked.Read(ref reserved);
-
             var usage = await a.GrantAsync(policy, "subject", "requests", extra, "support ticket 4711");
             Assert.Equal(allowance + extra, usage.Limits["requests"]);
 
-            // The other instance takes blocks of the granted units (reserved again, which a full store cannot give) and
-            // grants all of them, never more; its decisions show the raised limit.
+            // The other instance grants all of the granted units, never more, and its decisions show the raised limit.
+            // Whether it takes them in blocks or one by one from the store depends on the demand it has measured (and so
+            // on the machine's load); sizing blocks within the allowance plus grants is pinned by A_block_is_sized_within_the_allowance_plus_the_cycles_grants.
             await EventuallyAsync(() => DrainedAsync(allowance + extra), $"the grant of {extra} granted by the other instance");
-            Assert.True(Interlocked.Read(ref reserved) > reservedBefore, "no block was reserved from the grant");
             var refused = await b.TryConsumeAsync(policy, "subject");
             Assert.False(refused.IsAllowed);
             Assert.Equal(allowance + extra, refused.GetMeter(0).Limit);
