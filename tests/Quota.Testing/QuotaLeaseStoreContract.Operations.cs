@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -214,31 +213,4 @@ public abstract partial class QuotaLeaseStoreContract
     }
 
     private static long Level(long limit, int percent) => ((limit * percent) + 99) / 100;
-
-    /// <summary>Sums one Quota instrument's measurements of <paramref name="policy"/> until disposed.</summary>
-    private static MeterListener ListenTo(string policy, string instrumentName, Action<long> measured)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == QuotaDiagnostics.MeterName && instrument.Name == instrumentName)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "quota.policy" && tag.Value as string == policy)
-                {
-                    measured(value);
-                }
-            }
-        });
-        listener.Start();
-        return listener;
-    }
 }
