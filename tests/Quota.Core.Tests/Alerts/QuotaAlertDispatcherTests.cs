@@ -115,14 +115,14 @@ public sealed class QuotaAlertDispatcherTests
         var release = new TaskCompletionSource();
         var slow = new AlertRecorder { Hold = release.Task };
         var dropped = new List<(long Value, string? Reason)>();
-        using var listener = Listen("quota.alerts", (value, tags) =>
+        var provider = Start(q => q.AddAlertHandler(_ => slow).Configure(o => o.Alerts.QueueCapacity = 2));
+        using var listener = Listen(provider, "quota.alerts", (value, tags) =>
         {
             if (tags["quota.alert.result"] is "dropped")
             {
                 dropped.Add((value, tags.GetValueOrDefault("error.type") as string));
             }
         });
-        var provider = Start(q => q.AddAlertHandler(_ => slow).Configure(o => o.Alerts.QueueCapacity = 2));
         var quota = provider.GetRequiredService<IQuotaService>();
 
         // Ten subjects reach 50 %: the first alert is with the handler, two wait, the other seven have no room.
@@ -183,8 +183,8 @@ public sealed class QuotaAlertDispatcherTests
     public async Task Every_alert_is_a_log_line_and_a_metric()
     {
         var raised = new List<(long Value, string? Policy, string? Meter, object? Threshold, string? Result)>();
-        using var listener = Listen("quota.alerts", (value, tags) => raised.Add((value, tags["quota.policy"] as string, tags["quota.meter"] as string, tags["quota.alert.threshold"], tags["quota.alert.result"] as string)));
         var provider = Start(_ => { });
+        using var listener = Listen(provider, "quota.alerts", (value, tags) => raised.Add((value, tags["quota.policy"] as string, tags["quota.meter"] as string, tags["quota.alert.threshold"], tags["quota.alert.result"] as string)));
         var quota = provider.GetRequiredService<IQuotaService>();
 
         await quota.TryConsumeAsync("api", "alice", Amounts(("requests", 5)));
@@ -218,13 +218,18 @@ public sealed class QuotaAlertDispatcherTests
         Assert.IsType<IOException>(failed.Exception);
     }
 
-    private static MeterListener Listen(string instrument, Action<long, Dictionary<string, object?>> measured)
+    /// <summary>
+    /// Hears <paramref name="instrument"/> of this provider's meter only (its <see cref="IMeterFactory"/> is the meter's
+    /// scope): a listener on the meter's name alone also hears the tests running in parallel.
+    /// </summary>
+    private static MeterListener Listen(IServiceProvider provider, string instrument, Action<long, Dictionary<string, object?>> measured)
     {
+        var factory = provider.GetRequiredService<IMeterFactory>();
         var listener = new MeterListener
         {
             InstrumentPublished = (published, l) =>
             {
-                if (published.Meter.Name == QuotaDiagnostics.MeterName && published.Name == instrument)
+                if (published.Meter.Name == QuotaDiagnostics.MeterName && ReferenceEquals(published.Meter.Scope, factory) && published.Name == instrument)
                 {
                     l.EnableMeasurementEvents(published);
                 }
