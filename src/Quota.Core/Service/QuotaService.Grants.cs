@@ -62,7 +62,14 @@ internal sealed partial class QuotaService
 
     /// <summary>A counter's usage: on a leased policy, each meter's spent units (its value less what blocks hold) and the units reserved.</summary>
     private static QuotaUsage Usage(PolicyRuntime runtime, NodaTime.Instant anchor, QuotaCycle cycle, IReadOnlyDictionary<string, long> allowances, QuotaCounterSnapshot snapshot)
-        => snapshot.Reserved.Count == 0
-            ? new(runtime.Name, snapshot.Counter.Key, anchor, cycle, snapshot.Meters, allowances, snapshot.Grants, snapshot.Alerts)
-            : new(runtime.Name, snapshot.Counter.Key, anchor, cycle, Spent(snapshot.Meters, snapshot.Reserved), allowances, snapshot.Grants, snapshot.Alerts, snapshot.Reserved);
+        => new(
+            runtime.Name,
+            snapshot.Counter.Key,
+            anchor,
+            cycle,
+            snapshot.Reserved.Count == 0 ? snapshot.Meters : Spent(snapshot.Meters, snapshot.Reserved),
+            allowances,
+            snapshot.Grants,
+            snapshot.Alerts,
+            snapshot.Reserved);
 }

@@ -20,29 +20,7 @@ public sealed class QuotaUsage
     {
     }
 
-    /// <summary>Initializes a usage report of a policy that does not lease.</summary>
-    /// <param name="policy">The policy's name.</param>
-    /// <param name="key">The subject key usage is counted under.</param>
-    /// <param name="anchorDate">The instant the subject's cycles are counted from.</param>
-    /// <param name="cycle">The cycle.</param>
-    /// <param name="meters">Each meter's used amount; meters at zero are left out of <see cref="Meters"/>.</param>
-    /// <param name="allowances">Each limited meter's allowance; <see cref="Limits"/> adds the cycle's grants to it.</param>
-    /// <param name="grants">The cycle's grants, oldest first.</param>
-    /// <param name="alerts">The threshold alerts that fired in the cycle.</param>
-    public QuotaUsage(
-        string policy,
-        string key,
-        Instant anchorDate,
-        QuotaCycle cycle,
-        IReadOnlyDictionary<string, long> meters,
-        IReadOnlyDictionary<string, long> allowances,
-        IReadOnlyList<QuotaGrant> grants,
-        IReadOnlyList<QuotaAlertMark> alerts)
-        : this(policy, key, anchorDate, cycle, meters, allowances, grants, alerts, EmptyMeters.Instance)
-    {
-    }
-
-    /// <summary>Initializes a usage report, with the units instances hold unspent in leased blocks.</summary>
+    /// <summary>Initializes a usage report with the cycle's grants, its fired alerts and the units held unspent in leased blocks.</summary>
     /// <param name="policy">The policy's name.</param>
     /// <param name="key">The subject key usage is counted under.</param>
     /// <param name="anchorDate">The instant the subject's cycles are counted from.</param>
