@@ -1,5 +1,4 @@
 using NodaTime.Testing;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Quota.Tests.Support;
 using static Quota.Tests.Service.ServiceFactory;
@@ -13,21 +12,9 @@ namespace Quota.Tests.Diagnostics;
 public sealed class StoreCallTraceTests : IDisposable
 {
     private readonly FakeClock _clock = FakeClock.FromUtc(2026, 1, 1);
-    private readonly ConcurrentQueue<Activity> _stopped = new();
-    private readonly ActivityListener _listener;
+    private readonly SpanRecorder _spans = new();
 
-    public StoreCallTraceTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == QuotaDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
-
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 
     [Fact]
     public async Task A_store_call_is_a_client_span_under_the_callers_activity_which_the_caller_keeps()
@@ -97,5 +84,5 @@ public sealed class StoreCallTraceTests : IDisposable
     }
 
     /// <summary>The stopped spans of one policy (the listener hears every test running at once).</summary>
-    private Activity[] Spans(string policy) => [.. _stopped.Where(a => (string?)a.GetTagItem("quota.policy") == policy)];
+    private Activity[] Spans(string policy) => [.. _spans.Stopped.Where(a => (string?)a.GetTagItem("quota.policy") == policy)];
 }

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Quota.Tests.Health;
 using Quota.Tests.Infrastructure;
+using Quota.Tests.Support;
 
 namespace Quota.Tests.Diagnostics;
 
@@ -14,21 +14,9 @@ namespace Quota.Tests.Diagnostics;
 [Collection(RedisHealthCollection.Name)]
 public sealed class RedisQuotaStoreTelemetryTests : IDisposable
 {
-    private readonly ConcurrentQueue<Activity> _stopped = new();
-    private readonly ActivityListener _listener;
+    private readonly SpanRecorder _spans = new();
 
-    public RedisQuotaStoreTelemetryTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == QuotaDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
-
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 
     [Fact]
     public async Task Store_calls_are_redis_client_spans_and_a_lost_server_makes_them_error_spans()
@@ -67,5 +55,5 @@ public sealed class RedisQuotaStoreTelemetryTests : IDisposable
         Assert.Equal(QuotaDiagnostics.ErrorType(failed.Failure!), span.GetTagItem("error.type"));
     }
 
-    private List<Activity> Spans() => [.. _stopped.Where(a => (string?)a.GetTagItem("quota.policy") == "otel-redis")];
+    private List<Activity> Spans() => [.. _spans.Stopped.Where(a => (string?)a.GetTagItem("quota.policy") == "otel-redis")];
 }
