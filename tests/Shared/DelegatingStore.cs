@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace Quota.Tests.Support;
 
 /// <summary>A store that passes every call to another; tests override the calls they make fail or count.</summary>
