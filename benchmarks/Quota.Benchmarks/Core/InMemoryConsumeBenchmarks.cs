@@ -30,12 +30,7 @@ public class InMemoryConsumeBenchmarks
     public void Setup()
     {
         _keys = Enumerable.Range(0, KeyCount).Select(i => "user-" + i).ToArray();
-        _peer = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = int.MaxValue,
-            Window = TimeSpan.FromDays(30),
-            QueueLimit = 0,
-        }));
+        _peer = PeerLimiter.Create();
 
         var services = new ServiceCollection();
         services.AddQuota().AddPolicy("api", p =>

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
+using Quota.Benchmarks.Core;
 
 namespace Quota.Benchmarks.Leasing;
 
@@ -27,12 +28,7 @@ public class LeasedConsumeBenchmarks
     public void Setup()
     {
         _keys = Enumerable.Range(0, KeyCount).Select(i => "user-" + i).ToArray();
-        _peer = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = int.MaxValue,
-            Window = TimeSpan.FromDays(30),
-            QueueLimit = 0,
-        }));
+        _peer = PeerLimiter.Create();
         _file = Path.Combine(Path.GetTempPath(), $"quota-leased-consume-{Guid.NewGuid():N}.db");
         (_memoryProvider, _memory) = Start(q => q.UseInMemoryStore());
         (_leasedProvider, _leased) = Start(q => q.UseSqliteStore($"Data Source={_file}"));
