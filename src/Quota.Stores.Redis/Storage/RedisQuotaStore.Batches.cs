@@ -104,9 +104,13 @@ public sealed partial class RedisQuotaStore
         {
             _ = SendAloneAsync(consume, lane);
         }
+        else if (Claim(full) is { Count: > 0 } claimed)
+        {
+            Send(lane, claimed);
+        }
         else
         {
-            Send(lane, full);
+            Release(lane);
         }
 
         return result;
@@ -159,7 +163,8 @@ public sealed partial class RedisQuotaStore
     {
         while (true)
         {
-            List<RedisPendingConsume> queued;
+            List<RedisPendingConsume>? queued = null;
+            RedisPendingConsume? alone = null;
             lock (lane.Gate)
             {
                 if (lane.Queue.Count == 0)
@@ -168,13 +173,29 @@ public sealed partial class RedisQuotaStore
                     return;
                 }
 
-                queued = TakeBatch(lane);
+                if (lane.Queue.Count == 1)
+                {
+                    // A single caller's next add, every time: taken without giving the lane a new queue.
+                    alone = lane.Queue[0];
+                    lane.Queue.Clear();
+                }
+                else
+                {
+                    queued = TakeBatch(lane);
+                }
             }
 
-            var batch = Claim(queued);
-            if (batch.Count > 0)
+            if (alone is not null)
             {
-                _ = SendBatchAsync(lane, batch);
+                if (alone.TryClaim())
+                {
+                    _ = SendAloneAsync(alone, lane, claimed: true);
+                    return;
+                }
+            }
+            else if (Claim(queued!) is { Count: > 0 } batch)
+            {
+                Send(lane, batch);
                 return;
             }
         }
@@ -198,17 +219,17 @@ public sealed partial class RedisQuotaStore
         return queued;
     }
 
-    /// <summary>Sends queued adds taken with a place in flight of their lane, or frees the place when none still waits.</summary>
-    private void Send(RedisConsumeLane lane, List<RedisPendingConsume> queued)
+    /// <summary>Sends claimed adds with the place in flight of their lane they were taken with: one alone, more as a batch.</summary>
+    private void Send(RedisConsumeLane lane, List<RedisPendingConsume> batch)
     {
-        var batch = Claim(queued);
-        if (batch.Count > 0)
+        if (batch.Count == 1)
         {
-            _ = SendBatchAsync(lane, batch);
+            // Typical of a single caller, whose next add queues while its lane still holds the place of the last one.
+            _ = SendAloneAsync(batch[0], lane, claimed: true);
         }
         else
         {
-            Release(lane);
+            _ = SendBatchAsync(lane, batch);
         }
     }
 
@@ -235,13 +256,6 @@ public sealed partial class RedisQuotaStore
     /// </remarks>
     private async Task SendBatchAsync(RedisConsumeLane lane, List<RedisPendingConsume> batch)
     {
-        if (batch.Count == 1)
-        {
-            await SendAloneAsync(batch[0], lane: null, claimed: true).ConfigureAwait(false);
-            Release(lane);
-            return;
-        }
-
         List<List<RedisPendingConsume>> runs;
         RedisResult[] reply;
         try

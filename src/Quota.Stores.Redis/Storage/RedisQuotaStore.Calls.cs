@@ -77,13 +77,12 @@ public sealed partial class RedisQuotaStore
     /// Waits for a command until its token is cancelled (through <c>IQuotaService</c>, at the policy's StoreTimeout).
     /// A command already written cannot be recalled: Redis may still apply it.
     /// </summary>
-    private static async ValueTask<T> WaitAsync<T>(Task<T> task, CancellationToken cancellationToken)
-    {
-        if (task.IsCompleted || !cancellationToken.CanBeCanceled)
-        {
-            return await task.ConfigureAwait(false);
-        }
+    private static ValueTask<T> WaitAsync<T>(Task<T> task, CancellationToken cancellationToken)
+        => task.IsCompleted || !cancellationToken.CanBeCanceled ? new ValueTask<T>(task) : WaitOrCancelAsync(task, cancellationToken);
 
+    // Only a call that can be cancelled and has not completed yet pays for a frame of its own (a batch's call cannot be).
+    private static async ValueTask<T> WaitOrCancelAsync<T>(Task<T> task, CancellationToken cancellationToken)
+    {
         try
         {
             return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
