@@ -279,14 +279,7 @@ public sealed partial class RedisQuotaStore
             return;
         }
 
-        var offset = 0;
-        foreach (var run in runs)
-        {
-            AnswerRun(run, reply, offset);
-            offset += 2 + run[0].Deltas.Length;
-        }
-
-        Release(lane);
+        AnswerBatch(lane, batch.Count, runs, reply);
     }
 
     /// <summary>

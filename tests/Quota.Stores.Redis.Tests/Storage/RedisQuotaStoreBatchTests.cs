@@ -179,6 +179,36 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Callers_answered_from_one_batch_all_queue_their_next_adds_for_the_next_batch()
+    {
+        // 48 adds over 6 counters: a batch answered in parts (one per core) on a machine with more than one. Each caller
+        // makes its next add as it is answered; the lane's place is freed only once every part is answered, so all 48
+        // next adds wait together for the second batch instead of the first of them going alone.
+        var counters = Enumerable.Range(0, 6).Select(i => Counter("parts-" + i)).ToArray();
+        var next = new Task<QuotaStoreResult>[48];
+        await WhilePausedAsync(() => Enumerable.Range(0, 48)
+            .Select(i => Add(counters[i % 6], new QuotaMeterDelta("requests", 1, 100)).ContinueWith(
+                first =>
+                {
+                    next[i] = Add(counters[i % 6], new QuotaMeterDelta("requests", 1, 100));
+                    return first.Result;
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default))
+            .ToArray());
+
+        var results = await Task.WhenAll(next).WaitAsync(NoHang);
+        Assert.All(results, r => Assert.True(r.Applied));
+        Assert.Equal(2, _store.Batches);
+        Assert.Equal(96, _store.BatchedAdds);
+        foreach (var counter in counters)
+        {
+            Assert.Equal(16, (await _store.ReadAsync(counter))["requests"]);
+        }
+    }
+
+    [Fact]
     public async Task Many_concurrent_callers_get_exactly_the_allowance_across_batches()
     {
         var counter = Counter("crowd");
