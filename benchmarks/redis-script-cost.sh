@@ -7,13 +7,13 @@
 # "--#include name" line replaced by name.lua).
 # Runs are interleaved: every round measures every case of every revision in turn, so load drifts hit all alike.
 # One client (redis-benchmark -c 1): commandstats counts the server's time only, not the round trip.
-# Prints one line per measurement (commandstats µs per call, then the server's CPU µs per call), then per case and
-# revision the median and range of the rounds of each (the batch case also per add: it holds 64 adds).
+# Prints one line per measurement, then per case and revision the median and range of the rounds (the batch case also
+# per add: it holds 64 adds), and each later revision's ratio to the first, round by round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-requests=20000
-rounds=3
+requests=10000
+rounds=8
 while getopts "n:r:" option; do
   case $option in
     n) requests=$OPTARG ;;
@@ -127,18 +127,13 @@ measure() { # case revision-index
   cli CONFIG RESETSTAT >/dev/null
   local n=$requests
   [ "$1" = batch ] && n=$((requests / 16))
-  local before
-  before=$(cpu)
   redis-benchmark -p "$port" -c 1 -n "$n" -q "${args[@]}" >/dev/null
-  local stat
-  stat=$(cli INFO commandstats | tr -d '\r' | awk -F'[=,]' -v name="cmdstat_$command:calls" '$1 == name { print $6 }')
-  echo "$stat $(awk -v a="$before" -v b="$(cpu)" -v n="$n" 'BEGIN { printf "%.2f", (b - a) * 1e6 / n }')"
+  cli INFO commandstats | tr -d '\r' | awk -F'[=,]' -v name="cmdstat_$command:calls" '$1 == name { print $6 }'
 }
 
-# The server's CPU seconds so far (user + system): unlike commandstats' wall-clock time, it leaves out the time the
-# server waited for a core, which other processes on a loaded machine take.
-cpu() { cli INFO cpu | tr -d '\r' | awk -F: '$1 == "used_cpu_sys" || $1 == "used_cpu_user" { t += $2 } END { printf "%.6f", t }'; }
-
+# hincrby and floor: the raw command and the empty script; one, two: try_add.lua with one or two limited meters that
+# fit; refused: one meter at its limit; grants: one meter of a counter holding a grant; big: one unlimited meter past
+# 2^53 (exact decimal arithmetic); batch: try_add_batch.lua with 64 adds over 8 counters.
 cases=(hincrby floor one two refused grants big batch)
 echo "redis-script-cost: $(redis-server --version | awk '{print $3}'), $requests requests per case, $rounds rounds, revisions: ${revisions[*]}"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -150,13 +145,13 @@ for round in $(seq 1 "$rounds"); do
       if [ "$r" -gt 0 ] && { [ "$case" = hincrby ] || [ "$case" = floor ]; }; then continue; fi
       value=$(measure "$case" "$r")
       echo "round $round  ${revisions[$r]}  $case  $value"
-      echo "$case $r $value" >>"$results"
+      echo "$case $r $round $value" >>"$results"
     done
   done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# One table per measure: per case and revision, the median (min–max) of the rounds.
+# Per case and revision, the median (min–max) of the rounds.
 summarize() { # column title
   echo
   echo "$2, median (min–max) of $rounds rounds:"
@@ -166,7 +161,7 @@ summarize() { # column title
   for case in "${cases[@]}"; do
     printf '%-10s' "$case"
     for r in "${!revisions[@]}"; do
-      cell=$(awk -v c="$case" -v r="$r" -v k="$1" '$1 == c && ($2 == r || c == "hincrby" || c == "floor") { print $k }' "$results" |
+      cell=$(awk -v c="$case" -v r="$r" -v k="$1" '$1 == c && ($2 == r || c == "hincrby" || c == "floor") { print $(k + 1) }' "$results" |
         sort -n | awk -v c="$case" '
         { v[NR] = $1 }
         END {
@@ -181,4 +176,24 @@ summarize() { # column title
   done
 }
 summarize 3 "server µs per call (INFO commandstats usec_per_call)"
-summarize 4 "server CPU µs per call (INFO cpu, user + system, over the run)"
+
+# Each revision against the first, round by round (the rounds share the load they ran under), as the median ratio.
+if [ ${#revisions[@]} -gt 1 ]; then
+  echo
+  echo "usec_per_call as a ratio to ${revisions[0]} in the same round, median (min–max) of $rounds rounds:"
+  for case in "${cases[@]}"; do
+    [ "$case" = hincrby ] || [ "$case" = floor ] && continue
+    printf '%-10s' "$case"
+    for r in "${!revisions[@]}"; do
+      [ "$r" -eq 0 ] && continue
+      cell=$(awk -v c="$case" -v r="$r" '
+        $1 == c && $2 == 0 { base[$3] = $4 }
+        $1 == c && $2 == r { value[$3] = $4 }
+        END { for (k in value) if (base[k] > 0) print value[k] / base[k] }' "$results" | sort -n | awk '
+        { v[NR] = $1 }
+        END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f (%.3f–%.3f)", m, v[1], v[NR] }')
+      printf ' | %s: %s' "${revisions[$r]}" "$cell"
+    done
+    echo
+  done
+fi
