@@ -19,7 +19,7 @@ local kinds = ARGV[4]
 local n, base, stride = #kinds, 4, 3
 
 -- One meter on a counter without grants, the common consume, is answered here before any table is built: one HMGET,
--- one HINCRBY, the same checks as below for n = 1. It costs the server about a sixth less (benchmarks/README.md). A
+-- one HINCRBY, the same checks as below for n = 1. It costs the server about a quarter less (benchmarks/README.md). A
 -- live counter holding grants goes on to the general path, which reads it again.
 if n == 1 then
   local field = 'm:' .. ARGV[5]
