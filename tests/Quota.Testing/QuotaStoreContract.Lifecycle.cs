@@ -135,6 +135,27 @@ public abstract partial class QuotaStoreContract
         Assert.Equal(new Dictionary<string, long> { ["rows"] = 7 }, await store.ReadAsync(counter));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_consume_that_restarts_an_expired_counter_forgets_its_idempotency_ids(int meters)
+    {
+        var store = CreateStore(Clock);
+        var counter = NewCounter();
+        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 100)), Clock.GetCurrentInstant() + Duration.FromMinutes(1), "flush-1");
+
+        Clock.Advance(Duration.FromMinutes(2));
+        QuotaMeterDelta[] consume = [new("requests", 1, 10), new("tokens", 5, 50)];
+        var restarted = await store.TryAddAsync(counter, Deltas(consume[..meters]), Clock.GetCurrentInstant() + Duration.FromMinutes(1));
+        var again = await store.AddAsync(counter, Deltas(new QuotaMeterDelta("rows", 7)), Clock.GetCurrentInstant() + Duration.FromMinutes(1), "flush-1");
+
+        Assert.True(restarted.Applied);
+        Assert.Equal(1, restarted.Values[0]);
+        Assert.True(again.Applied);
+        Assert.Equal(7, again.Values[0]);
+        Assert.Equal(7, (await store.ReadAsync(counter))["rows"]);
+    }
+
     [Fact]
     public async Task Anchor_is_set_once()
     {

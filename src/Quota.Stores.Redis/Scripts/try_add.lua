@@ -17,6 +17,46 @@
 local counter, ids = KEYS[1], KEYS[2]
 local kinds = ARGV[4]
 local n, base, stride = #kinds, 4, 3
+
+-- One meter on a counter without grants, the common consume, is answered here before any table is built: one HMGET,
+-- one HINCRBY, the same checks as below for n = 1. It costs the server about a quarter less (benchmarks/README.md). A
+-- live counter holding grants goes on to the general path, which reads it again.
+if n == 1 then
+  local field = 'm:' .. ARGV[5]
+  local stored = redis.call('HMGET', counter, 'x', field, 'g')
+  local x = tonumber(stored[1])
+  local used
+  if not x or x <= tonumber(ARGV[1]) then
+    x = nil
+    redis.call('DEL', counter, ids)
+    used = '0'
+  elseif not stored[3] then
+    used = stored[2] or '0'
+  end
+  if used then
+    local cap = ARGV[7]
+    local fits
+    if #used < 16 and #cap < 16 then
+      fits = tonumber(used) <= tonumber(cap)
+    else
+      fits = string.byte(cap, 1) ~= 45 and (#used < #cap or (#used == #cap and used <= cap))
+    end
+    if not fits then
+      return { kinds == 'L' and 0 or 2, 0, used }
+    end
+    local amount = ARGV[6]
+    if amount ~= '0' then
+      -- HINCRBY adds exactly; Lua reads its reply as a number, exact below 2^53, so a larger one is read as a string.
+      used = redis.call('HINCRBY', counter, field, amount)
+      if used >= 9007199254740992 then
+        used = redis.call('HGET', counter, field)
+      end
+    end
+--#include counter_renew
+    return { 1, -1, used }
+  end
+end
+
 --#include counter_load
 if not x then
   redis.call('DEL', counter, ids)

@@ -97,6 +97,30 @@ public sealed class RedisQuotaStoreBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_meter_first_named_by_a_later_add_is_read_from_the_live_counter()
+    {
+        var counter = Counter("later-meter");
+        Assert.True((await Add(counter, new QuotaMeterDelta("requests", 1, 10), new QuotaMeterDelta("uploads", 5, 7))).Applied);
+
+        // The batch reads the counter for the first adds (requests only), then uploads for the last one: 5 + 2 fits 7.
+        var results = await WhilePausedAsync(() =>
+        [
+            .. Enumerable.Range(0, 3).Select(_ => Add(counter, new QuotaMeterDelta("requests", 1, 10))),
+            Add(counter, new QuotaMeterDelta("uploads", 2, 7)),
+            Add(counter, new QuotaMeterDelta("uploads", 1, 7)),
+        ]);
+
+        Assert.Equal(1, _store.Batches);
+        Assert.All(results[..3], r => Assert.True(r.Applied));
+        Assert.Equal([2L, 3, 4], results[..3].Select(r => r.Values[0]).Order());
+        Assert.True(results[3].Applied);
+        Assert.Equal(7, results[3].Values[0]);
+        Assert.False(results[4].Applied);
+        Assert.Equal(7, results[4].Values[0]);
+        Assert.Equal(new Dictionary<string, long> { ["requests"] = 4, ["uploads"] = 7 }, await _store.ReadAsync(counter));
+    }
+
+    [Fact]
     public async Task Runs_of_equal_adds_stop_at_the_first_meter_without_room_and_each_add_gets_its_own_values()
     {
         var mixed = Counter("runs");
