@@ -94,7 +94,11 @@ public sealed partial class SqliteQuotaStore
         }
     }
 
-    /// <summary>Reports the usage before this call when delta <paramref name="index"/> did not fit; throws when it did not fit because the meter would overflow.</summary>
+    /// <summary>
+    /// Reports the usage before this call when delta <paramref name="index"/> did not fit. When it did not fit because
+    /// the meter would overflow, a later limited meter without room still makes the call a refusal (limits are tested
+    /// before overflows, as on every store); otherwise the overflow throws.
+    /// </summary>
     private static QuotaStoreResult Refuse(SqliteSession writer, in AddCall call, long[] values, long[] grants, int index)
     {
         var deltas = call.Deltas.Span;
@@ -104,13 +108,21 @@ public sealed partial class SqliteQuotaStore
         }
 
         ReadMeters(writer, call.Counter, deltas, values, grants, from: index);
-        var refused = deltas[index];
-        if (!call.Limited || refused.Fits(values[index], grants[index]))
+        if (!call.Limited)
         {
-            throw new QuotaOverflowException(call.Counter.Policy, refused.Meter, refused.Amount);
+            throw new QuotaOverflowException(call.Counter.Policy, deltas[index].Meter, deltas[index].Amount);
         }
 
-        return Result(false, index, values, grants);
+        // Meters before index fitted (they were added), so the first limited meter without room is at index or later.
+        for (var j = index; j < deltas.Length; j++)
+        {
+            if (!deltas[j].Fits(values[j], grants[j]))
+            {
+                return Result(false, j, values, grants);
+            }
+        }
+
+        throw new QuotaOverflowException(call.Counter.Policy, deltas[index].Meter, deltas[index].Amount);
     }
 
     private static void ReadMeters(SqliteSession session, in QuotaCounterKey counter, ReadOnlySpan<QuotaMeterDelta> deltas, long[] values, long[] grants, int from)

@@ -33,6 +33,23 @@ public abstract partial class QuotaStoreContract
     }
 
     [Fact]
+    public async Task A_limited_meter_without_room_refuses_an_add_that_would_also_overflow_another_meter()
+    {
+        // Like a checked add that tests the limits first: a refusal wins over an overflow, whichever meter comes first,
+        // so a full allowance answers "refused" rather than throwing, and nothing changes.
+        var store = CreateStore(Clock);
+        var counter = NewCounter();
+        await store.AddAsync(counter, Deltas(new QuotaMeterDelta("requests", 10), new QuotaMeterDelta("bytes", long.MaxValue - 5)), Expiry);
+
+        var limitedFirst = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("requests", 1, 10), new QuotaMeterDelta("bytes", 6)), Expiry);
+        var unlimitedFirst = await store.TryAddAsync(counter, Deltas(new QuotaMeterDelta("bytes", 6), new QuotaMeterDelta("requests", 1, 10)), Expiry);
+
+        Assert.Equal((false, 0), (limitedFirst.Applied, limitedFirst.RefusedIndex));
+        Assert.Equal((false, 1), (unlimitedFirst.Applied, unlimitedFirst.RefusedIndex));
+        Assert.Equal(new Dictionary<string, long> { ["requests"] = 10, ["bytes"] = long.MaxValue - 5 }, await store.ReadAsync(counter));
+    }
+
+    [Fact]
     public async Task A_consume_past_long_MaxValue_throws_instead_of_failing_open_and_counts_nothing()
     {
         var store = CreateStore(Clock);
