@@ -32,20 +32,15 @@ public sealed partial class RedisQuotaStore
         var made = 0;
         var batch = new BatchAnswers(this, lane, runs, reply);
         var share = (adds + parts - 1) / parts;
-        int from = 0, offset = 0, taken = 0;
+        int from = 0, fromOffset = 0, offset = 0, taken = 0;
         for (var i = 0; i < runs.Count; i++)
         {
             taken += runs[i].Count;
+            offset += ReplyEntries(runs[i]);
             if (taken >= share || i == runs.Count - 1)
             {
-                cut[made++] = new BatchPart(batch, from, i + 1, offset);
-                for (var j = from; j <= i; j++)
-                {
-                    offset += 2 + runs[j][0].Deltas.Length;
-                }
-
-                from = i + 1;
-                taken = 0;
+                cut[made++] = new BatchPart(batch, from, i + 1, fromOffset);
+                (from, fromOffset, taken) = (i + 1, offset, 0);
             }
         }
 
@@ -65,9 +60,12 @@ public sealed partial class RedisQuotaStore
         for (var i = from; i < to; i++)
         {
             AnswerRun(runs[i], reply, offset);
-            offset += 2 + runs[i][0].Deltas.Length;
+            offset += ReplyEntries(runs[i]);
         }
     }
+
+    /// <summary>How many entries a run has in try_add_batch.lua's reply: applied, refused index, a value per meter.</summary>
+    private static int ReplyEntries(List<RedisPendingConsume> run) => 2 + run[0].Deltas.Length;
 
     /// <summary>A batch whose answers are split into parts; the last part to finish frees the lane's place.</summary>
     private sealed class BatchAnswers(RedisQuotaStore store, RedisConsumeLane lane, List<List<RedisPendingConsume>> runs, RedisResult[] reply)

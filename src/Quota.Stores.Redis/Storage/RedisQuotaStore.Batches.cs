@@ -110,6 +110,7 @@ public sealed partial class RedisQuotaStore
         }
         else
         {
+            lane.GiveBack(full);
             Release(lane);
         }
 
@@ -163,8 +164,7 @@ public sealed partial class RedisQuotaStore
     {
         while (true)
         {
-            List<RedisPendingConsume>? queued = null;
-            RedisPendingConsume? alone = null;
+            List<RedisPendingConsume> queued;
             lock (lane.Gate)
             {
                 if (lane.Queue.Count == 0)
@@ -173,31 +173,16 @@ public sealed partial class RedisQuotaStore
                     return;
                 }
 
-                if (lane.Queue.Count == 1)
-                {
-                    // A single caller's next add, every time: taken without giving the lane a new queue.
-                    alone = lane.Queue[0];
-                    lane.Queue.Clear();
-                }
-                else
-                {
-                    queued = TakeBatch(lane);
-                }
+                queued = TakeBatch(lane);
             }
 
-            if (alone is not null)
-            {
-                if (alone.TryClaim())
-                {
-                    _ = SendAloneAsync(alone, lane, claimed: true);
-                    return;
-                }
-            }
-            else if (Claim(queued!) is { Count: > 0 } batch)
+            if (Claim(queued) is { Count: > 0 } batch)
             {
                 Send(lane, batch);
                 return;
             }
+
+            lane.GiveBack(queued);
         }
     }
 
@@ -207,8 +192,8 @@ public sealed partial class RedisQuotaStore
         var queued = lane.Queue;
         if (queued.Count <= MaxBatch)
         {
-            // Sized like the batch just taken, which the next one tends to match, rather than grown step by step.
-            lane.Queue = new List<RedisPendingConsume>(Math.Max(4, queued.Count));
+            // A list given back, or one sized like the batch just taken, which the next one tends to match.
+            lane.Queue = lane.NewQueue(Math.Max(4, queued.Count));
         }
         else
         {
@@ -225,7 +210,9 @@ public sealed partial class RedisQuotaStore
         if (batch.Count == 1)
         {
             // Typical of a single caller, whose next add queues while its lane still holds the place of the last one.
-            _ = SendAloneAsync(batch[0], lane, claimed: true);
+            var consume = batch[0];
+            lane.GiveBack(batch);
+            _ = SendAloneAsync(consume, lane, claimed: true);
         }
         else
         {
@@ -275,11 +262,15 @@ public sealed partial class RedisQuotaStore
                 consume.SetException(ex);
             }
 
+            lane.GiveBack(batch);
             Release(lane);
             return;
         }
 
-        AnswerBatch(lane, batch.Count, runs, reply);
+        // The runs hold the adds from here on.
+        var adds = batch.Count;
+        lane.GiveBack(batch);
+        AnswerBatch(lane, adds, runs, reply);
     }
 
     /// <summary>
